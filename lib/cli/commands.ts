@@ -1,0 +1,8 @@
+// The registry of CLI commands. Each module keeps its option declarations light and imports its
+// implementation inside the handler, so that parsing and --help stay fast.
+import type { CommandModule } from 'yargs';
+import { genCommand } from './gen.command.js';
+
+/** Every `paylake` command, in the order `--help` lists them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const commands: CommandModule<any, any>[] = [genCommand];
