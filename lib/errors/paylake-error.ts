@@ -10,6 +10,7 @@
  * - SCHEMA_CONFLICT: files of one dataset whose column types disagree
  * - CSV_INVALID: a CSV file whose header or structure cannot be read at all
  * - TYPE_ERROR: an expression or value of the wrong type
+ * - PARSE_ERROR: SQL or expression text that does not parse (the message points at the position)
  * - IO: a file-system operation failed
  * - OVERFLOW: an exact integer result does not fit its type
  * - INTERNAL: a bug in paylake; the message asks for a report
@@ -23,6 +24,7 @@ export type ErrorCode =
   | 'SCHEMA_CONFLICT'
   | 'CSV_INVALID'
   | 'TYPE_ERROR'
+  | 'PARSE_ERROR'
   | 'IO'
   | 'OVERFLOW'
   | 'INTERNAL';

@@ -1,0 +1,22 @@
+// An aggregate call: count(*), count(x), count(DISTINCT x), sum, min, max, avg.
+// Only valid in an aggregation's output list (or HAVING); the planner checks that.
+import type { Expr } from '../expr.js';
+
+/** The aggregate functions. */
+export type AggregateFn = 'count' | 'sum' | 'min' | 'max' | 'avg';
+
+/** `sum(amount_minor)`, `count(*)` (arg null), `count(DISTINCT card_token)` */
+export interface AggregateNode {
+  readonly kind: 'aggregate';
+  readonly fn: AggregateFn;
+  /** null only for count(*). */
+  readonly arg: Expr | null;
+  readonly distinct: boolean;
+}
+
+/** Companion of AggregateNode. */
+export const AggregateNode = Object.freeze({
+  create(fn: AggregateFn, arg: Expr | null, distinct = false): AggregateNode {
+    return Object.freeze({ kind: 'aggregate', fn, arg, distinct });
+  },
+});
