@@ -16,7 +16,7 @@ import type { AnalyzedExpr } from './analyzed-expr.js';
 import { displayExpr } from './display-expr.js';
 import type { Expr } from './expr.js';
 import { functionSignature } from './functions/function-registry.js';
-import { AggregateNode } from './nodes/aggregate-node.js';
+import { AggregateCallNode } from './nodes/aggregate-call-node.js';
 import { AliasNode } from './nodes/alias-node.js';
 import { BinaryNode } from './nodes/binary-node.js';
 import type { BinaryNode as BinaryNodeType } from './nodes/binary-node.js';
@@ -47,7 +47,7 @@ export function analyzeExpr(expr: Expr, schema: Schema, options: AnalyzeOptions 
 /** True if the expression contains an aggregate call. */
 export function containsAggregate(e: Expr): boolean {
   switch (e.kind) {
-    case 'aggregate':
+    case 'aggregate-call':
       return true;
     case 'column':
     case 'literal':
@@ -153,7 +153,7 @@ class Analyzer {
           nullable: result.nullable ?? result.args.some((a) => a.nullable),
         };
       }
-      case 'aggregate':
+      case 'aggregate-call':
         return this.aggregate(e);
       case 'alias': {
         const operand = this.analyze(e.operand);
@@ -164,7 +164,7 @@ class Analyzer {
     }
   }
 
-  private aggregate(e: Extract<Expr, { kind: 'aggregate' }>): AnalyzedExpr {
+  private aggregate(e: Extract<Expr, { kind: 'aggregate-call' }>): AnalyzedExpr {
     if (!this.allowAggregates) {
       throw this.typeError(e, 'aggregate functions are only allowed in an aggregation (agg, GROUP BY select list or HAVING)');
     }
@@ -173,7 +173,7 @@ class Analyzer {
     this.insideAggregate = true;
     const arg = this.analyze(e.arg);
     this.insideAggregate = false;
-    const node = AggregateNode.create(e.fn, arg.expr, e.distinct);
+    const node = AggregateCallNode.create(e.fn, arg.expr, e.distinct);
     switch (e.fn) {
       case 'count':
         return { expr: node, type: types.int64, nullable: false };

@@ -46,7 +46,7 @@ export function displayExpr(e: Expr): string {
       return `${e.safe ? 'try_cast' : 'CAST'}(${displayExpr(e.operand)} AS ${typeName(e.to).toUpperCase()})`;
     case 'function':
       return `${e.name}(${e.args.map(displayExpr).join(', ')})`;
-    case 'aggregate':
+    case 'aggregate-call':
       if (e.arg === null) return `${e.fn}(1)`;
       return `${e.fn}(${e.distinct ? 'DISTINCT ' : ''}${displayExpr(e.arg)})`;
     case 'alias':

@@ -1,6 +1,6 @@
 // The expression union. Every consumer switches on `kind` and ends in assertNever, so a new node
 // kind fails to compile until schema derivation, display, evaluation and the Spark compiler handle it.
-import type { AggregateNode } from './nodes/aggregate-node.js';
+import type { AggregateCallNode } from './nodes/aggregate-call-node.js';
 import type { AliasNode } from './nodes/alias-node.js';
 import type { BinaryNode } from './nodes/binary-node.js';
 import type { CaseNode } from './nodes/case-node.js';
@@ -24,7 +24,7 @@ export type Expr =
   | CaseNode
   | CastNode
   | FunctionNode
-  | AggregateNode
+  | AggregateCallNode
   | AliasNode
   | IntervalNode;
 

@@ -4,8 +4,8 @@ import { PaylakeError } from '../../../errors/paylake-error.js';
 import { MAX_DECIMAL_PRECISION, types } from '../../types/data-type.js';
 import type { DataType } from '../../types/data-type.js';
 import type { Expr } from '../expr.js';
-import { AggregateNode } from '../nodes/aggregate-node.js';
-import type { AggregateFn } from '../nodes/aggregate-node.js';
+import { AggregateCallNode } from '../nodes/aggregate-call-node.js';
+import type { AggregateFn } from '../nodes/aggregate-call-node.js';
 import { BinaryNode } from '../nodes/binary-node.js';
 import type { BinaryOp } from '../nodes/binary-node.js';
 import { CaseNode } from '../nodes/case-node.js';
@@ -263,7 +263,7 @@ function translateFunction(b: Node): Expr {
     if (arg === null && fn !== 'count') throw new PaylakeError('PARSE_ERROR', `${name}(*) is not valid; only count(*) is`);
     // count(1) and count(*) are the same thing in Spark.
     const countsRows = fn === 'count' && (arg === null || (arg.kind === 'literal' && arg.value !== null)) && !distinct;
-    return AggregateNode.create(fn, countsRows ? null : arg, distinct);
+    return AggregateCallNode.create(fn, countsRows ? null : arg, distinct);
   }
   if (distinct) throw unsupported(`DISTINCT in the non-aggregate function ${name}(...)`);
   if (args.some((a) => a === null)) throw new PaylakeError('PARSE_ERROR', `${name}(*) is not valid`);

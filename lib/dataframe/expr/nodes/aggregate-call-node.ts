@@ -6,17 +6,17 @@ import type { Expr } from '../expr.js';
 export type AggregateFn = 'count' | 'sum' | 'min' | 'max' | 'avg';
 
 /** `sum(amount_minor)`, `count(*)` (arg null), `count(DISTINCT card_token)` */
-export interface AggregateNode {
-  readonly kind: 'aggregate';
+export interface AggregateCallNode {
+  readonly kind: 'aggregate-call';
   readonly fn: AggregateFn;
   /** null only for count(*). */
   readonly arg: Expr | null;
   readonly distinct: boolean;
 }
 
-/** Companion of AggregateNode. */
-export const AggregateNode = Object.freeze({
-  create(fn: AggregateFn, arg: Expr | null, distinct = false): AggregateNode {
-    return Object.freeze({ kind: 'aggregate', fn, arg, distinct });
+/** Companion of AggregateCallNode. */
+export const AggregateCallNode = Object.freeze({
+  create(fn: AggregateFn, arg: Expr | null, distinct = false): AggregateCallNode {
+    return Object.freeze({ kind: 'aggregate-call', fn, arg, distinct });
   },
 });
