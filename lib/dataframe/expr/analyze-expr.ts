@@ -29,6 +29,7 @@ import { LikeNode } from './nodes/like-node.js';
 import { LiteralNode } from './nodes/literal-node.js';
 import { UnaryNode } from './nodes/unary-node.js';
 import { parseDateLiteral, parseTimestampLiteral } from './parser/temporal-literal.js';
+import { someExpr } from './transform-expr.js';
 
 /** Where an expression appears, which decides whether aggregates are allowed. */
 export interface AnalyzeOptions {
@@ -46,30 +47,7 @@ export function analyzeExpr(expr: Expr, schema: Schema, options: AnalyzeOptions 
 
 /** True if the expression contains an aggregate call. */
 export function containsAggregate(e: Expr): boolean {
-  switch (e.kind) {
-    case 'aggregate-call':
-      return true;
-    case 'column':
-    case 'literal':
-    case 'interval':
-      return false;
-    case 'binary':
-      return containsAggregate(e.left) || containsAggregate(e.right);
-    case 'unary':
-    case 'alias':
-    case 'cast':
-      return containsAggregate(e.operand);
-    case 'in-list':
-      return containsAggregate(e.operand) || e.list.some(containsAggregate);
-    case 'like':
-      return containsAggregate(e.operand) || containsAggregate(e.pattern);
-    case 'case':
-      return e.branches.some((b) => containsAggregate(b.when) || containsAggregate(b.then)) || (e.otherwise !== null && containsAggregate(e.otherwise));
-    case 'function':
-      return e.args.some(containsAggregate);
-    default:
-      return assertNever(e, 'expression');
-  }
+  return someExpr(e, (x) => x.kind === 'aggregate-call');
 }
 
 const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=', '<=>']);

@@ -2,18 +2,11 @@
 // `df.filter("...")`) with the same parser `paylake sql` uses, so there is one expression grammar.
 import { PaylakeError } from '../../../errors/paylake-error.js';
 import type { Expr } from '../expr.js';
+import type { SortKey } from '../sort-key.js';
 import { AliasNode } from '../nodes/alias-node.js';
 import { parseSql, syntaxError } from './sql-parser.js';
 import type { SqlAst } from './sql-parser.js';
 import { translateExpr } from './sql-expr-translator.js';
-
-/** One `expr [ASC|DESC] [NULLS FIRST|LAST]` of an ORDER BY. */
-export interface SortKey {
-  readonly expr: Expr;
-  readonly ascending: boolean;
-  /** Spark's default: NULLS FIRST for ASC, NULLS LAST for DESC. */
-  readonly nullsFirst: boolean;
-}
 
 const SELECT = 'SELECT ';
 
