@@ -198,13 +198,14 @@ export function union(inputs: readonly LogicalPlan[]): LogicalPlan {
     return { name: f.name, type: t, nullable: inputs.some((p) => p.schema.fields[c]!.nullable) };
   });
   const aligned = inputs.map((p) => {
-    const same = p.schema.fields.every((f, c) => sameType(f.type, fields[c]!.type) && f.name === fields[c]!.name);
+    // Names come from the first input, by position; only types need aligning.
+    const same = p.schema.fields.every((f, c) => sameType(f.type, fields[c]!.type));
     if (same) return p;
     return project(
       p,
       p.schema.fields.map((f, c) => {
         const col = analyzeExpr(ColumnNode.create(f.name), p.schema);
-        return AliasNode.create(castTo(col, fields[c]!.type).expr, fields[c]!.name);
+        return AliasNode.create(castTo(col, fields[c]!.type).expr, f.name);
       }),
     );
   });
