@@ -2,7 +2,9 @@
 // implementation inside the handler, so that parsing and --help stay fast.
 import type { CommandModule } from 'yargs';
 import { genCommand } from './gen.command.js';
+import { headCommand } from './head.command.js';
+import { schemaCommand } from './schema.command.js';
 
 /** Every `paylake` command, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [genCommand];
+export const commands: CommandModule<any, any>[] = [genCommand, schemaCommand, headCommand];

@@ -16,6 +16,8 @@ export interface TableRenderOptions {
   readonly boxStyle?: 'unicode' | 'ascii';
   /** Rows in the full result when the input is a prefix of it: the footer says "showing n of N rows". */
   readonly totalRows?: number;
+  /** Whether to end with the row-count footer (default true); off for tables that are not query results. */
+  readonly footer?: boolean;
 }
 
 interface Box {
@@ -105,6 +107,6 @@ export async function renderTable(input: ReportInput, sink: Writable, options: T
     for (const row of rows) text += line(row);
     text += rule(box.bottom);
   }
-  text += `${rowCountFooter(rows.length, options.totalRows)}\n`;
+  if (options.footer !== false) text += `${rowCountFooter(rows.length, options.totalRows)}\n`;
   await writeToSink(sink, text);
 }
