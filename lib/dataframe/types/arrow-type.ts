@@ -3,11 +3,13 @@
 import {
   Binary, Bool, DateDay, Decimal, Float64, Int32, Int64, Null, TimestampMicrosecond, Type, Utf8,
 } from 'apache-arrow';
-import type { DataType as ArrowType } from 'apache-arrow';
+import type { DataType as ArrowType, Schema as ArrowSchema } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { types } from './data-type.js';
 import type { DataType } from './data-type.js';
 import { sparkTypeName } from './spark-type-name.js';
+import { schemaOf } from './schema.js';
+import type { Schema } from './schema.js';
 
 /** The Arrow type that holds values of a logical type inside the engine. */
 export function toArrowType(t: DataType): ArrowType {
@@ -126,4 +128,9 @@ export function fromArrowType(t: ArrowType, column: string): DataType {
     case Type.NONE:
       return unsupported('is unknown');
   }
+}
+
+/** The engine schema of an Arrow schema (every column must be of a type the engine computes on). */
+export function schemaFromArrow(schema: ArrowSchema): Schema {
+  return schemaOf(schema.fields.map((f) => ({ name: f.name, type: fromArrowType(f.type, f.name), nullable: f.nullable })));
 }

@@ -6,6 +6,7 @@ import type { Expr } from '../../expr/expr.js';
 import { LiteralNode } from '../../expr/nodes/literal-node.js';
 import type { LiteralValue } from '../../expr/nodes/literal-node.js';
 import { mapChildren } from '../../expr/transform-expr.js';
+import { formatUnscaled } from '../../expr/display-expr.js';
 import type { DataType } from '../../types/data-type.js';
 import { types } from '../../types/data-type.js';
 import type { LogicalPlan } from '../../plan/logical-plan.js';
@@ -78,10 +79,9 @@ function foldNode(e: Expr): Expr {
 function castLiteral(value: LiteralValue, from: DataType, to: DataType): LiteralValue | undefined {
   if (value === null) return null;
   if (from.kind === 'int32' && to.kind === 'int64') return BigInt(value as number);
-  if ((from.kind === 'int32' || from.kind === 'int64') && to.kind === 'float64') {
-    const n = Number(value);
-    return Number.isSafeInteger(n) ? n : undefined;
-  }
+  // To double: the nearest double, exactly as the runtime cast computes it (Java's long→double, BigDecimal.doubleValue).
+  if ((from.kind === 'int32' || from.kind === 'int64') && to.kind === 'float64') return Number(value);
+  if (from.kind === 'decimal' && to.kind === 'float64') return Number(formatUnscaled(value as bigint, from.scale));
   if ((from.kind === 'int32' || from.kind === 'int64') && to.kind === 'decimal') {
     const unscaled = BigInt(value as number | bigint) * 10n ** BigInt(to.scale);
     return unscaled.toString().replace('-', '').length <= to.precision ? unscaled : undefined;
