@@ -12,7 +12,7 @@ import { toArrowType } from '../../types/arrow-type.js';
 import type { DataType } from '../../types/data-type.js';
 import { makeColumn, sliceBits } from './column.js';
 import type { Column } from './column.js';
-import { flattenDictionary } from './take-column.js';
+import { flattenDictionary, interleave } from './take-column.js';
 
 /** The Column for one Arrow vector, whose logical type the schema says is `type`. */
 export function columnFromVector(v: Vector, type: DataType, name: string): Column {
@@ -23,26 +23,18 @@ export function columnFromVector(v: Vector, type: DataType, name: string): Colum
 }
 
 function concatColumns(parts: Column[], type: DataType): Column {
-  const flat = parts.map((p) => (p.dictionary ? flattenDictionary(p) : p));
-  const vector = new Vector(flat.map((p) => columnToData(p)));
-  const data = vector.data.length > 0 ? makeData({ type: toArrowType(type), length: 0 }) : null;
-  void data;
-  // Concatenation via arrow's Vector#concat would keep chunks; copy bytes instead.
-  const joined = (vector as Vector).toArray === undefined ? vector : vector;
-  return columnFromData(joinData(joined), type, 'concat');
+  const total = parts.reduce((a, p) => a + p.length, 0);
+  const which = new Int32Array(total);
+  const rows = new Int32Array(total);
+  let k = 0;
+  parts.forEach((p, s) => {
+    for (let i = 0; i < p.length; i++, k++) {
+      which[k] = s;
+      rows[k] = i;
+    }
+  });
+  return interleave(type, parts, which, rows);
 }
-
-function joinData(v: Vector): Data {
-  // Arrow JS cannot merge chunks natively; rebuild through a builder-free copy of values.
-  return makeVectorCopy(v).data[0]!;
-}
-
-function makeVectorCopy(v: Vector): Vector {
-  const { vectorFromArray } = arrowFactories;
-  return vectorFromArray([...v] as unknown[], v.type as ArrowType) as Vector;
-}
-
-const arrowFactories = await import('apache-arrow');
 
 /** The Column for one Arrow Data chunk. */
 export function columnFromData(d: Data, type: DataType, name: string): Column {
