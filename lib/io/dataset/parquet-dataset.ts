@@ -115,7 +115,7 @@ export async function discoverParquetDataset(paths: readonly string[]): Promise<
 }
 
 /** A column of `length` copies of one partition value. */
-function constantVector(type: DataType, value: PartitionValue, length: number): Vector {
+export function constantVector(type: DataType, value: PartitionValue, length: number): Vector {
   if (value === null) return nullVector(type, length);
   if (type instanceof Int32) return makeVector(makeData({ type, length, nullCount: 0, data: new Int32Array(length).fill(Number(value)) }));
   if (type instanceof DateDay) return makeVector(makeData({ type, length, nullCount: 0, data: new Int32Array(length).fill(Number(value)) }));

@@ -1,0 +1,55 @@
+// Prints a physical plan for explain: one operator per line, with task counts and what pruning skipped.
+import { assertNever } from '../assert-never.js';
+import { displayExpr } from '../expr/display-expr.js';
+import { displaySortKey } from '../plan/display-plan.js';
+import type { PhysicalPlan } from './physical-plan.js';
+import { physicalInputs } from './physical-plan.js';
+import type { ScanPruningReport } from './scan/scan-planner.js';
+
+/** The physical plan as indented text, root first. */
+export function displayPhysicalPlan(plan: PhysicalPlan, indent = 0): string {
+  const line = `${'  '.repeat(indent)}${describeExec(plan)}`;
+  return [line, ...physicalInputs(plan).map((p) => displayPhysicalPlan(p, indent + 1))].join('\n');
+}
+
+function describeExec(plan: PhysicalPlan): string {
+  switch (plan.kind) {
+    case 'parquet-scan': {
+      const parts = [`ParquetScan [${plan.paths.join(', ')}] columns=[${plan.columns.join(', ')}]`];
+      if (plan.readColumns.length !== plan.columns.length) parts.push(`read=[${plan.readColumns.join(', ')}]`);
+      if (plan.filters.length) parts.push(`filters=[${plan.filters.map(displayExpr).join(', ')}]`);
+      return `${parts.join(' ')}\n${' '.repeat(0)}${describePruning(plan.pruning, plan.tasks.length)}`;
+    }
+    case 'filter':
+      return `Filter ${displayExpr(plan.condition)}`;
+    case 'project':
+      return `Project [${plan.exprs.map(displayExpr).join(', ')}]`;
+    case 'hash-aggregate':
+      return `HashAggregate(${plan.mode}) keys=[${plan.keys.map(displayExpr).join(', ')}] aggregates=[${plan.aggregates.map(displayExpr).join(', ')}]`;
+    case 'gather':
+      return `Gather (${countTasks(plan.input)} tasks on the worker pool, results in task order)`;
+    case 'sort':
+      return `${plan.limit === null ? 'Sort' : `TopN ${plan.limit}`} [${plan.keys.map(displaySortKey).join(', ')}]`;
+    case 'limit':
+      return `Limit ${plan.count}`;
+    case 'union':
+      return `Union ALL (${plan.inputs.length} inputs)`;
+    default:
+      return assertNever(plan, 'physical operator');
+  }
+}
+
+/** `pruning: files 7 → 7 (partitions), row groups 7 → 4 (statistics), read 22.1 MB of 40.2 MB` */
+function describePruning(r: ScanPruningReport, tasks: number): string {
+  const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
+  return (
+    `  pruning: files ${r.files} → ${r.files - r.filesPrunedByPartition} (by partition), ` +
+    `row groups ${r.rowGroups} → ${tasks} (${r.rowGroupsPrunedByStatistics} by statistics), ` +
+    `reading ${mb(r.bytes - r.bytesSkipped)} of ${mb(r.bytes)}`
+  );
+}
+
+function countTasks(plan: PhysicalPlan): number {
+  if (plan.kind === 'parquet-scan') return plan.tasks.length;
+  return physicalInputs(plan).reduce((s, p) => s + countTasks(p), 0);
+}

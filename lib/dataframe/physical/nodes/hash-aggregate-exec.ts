@@ -1,0 +1,18 @@
+// Hash aggregation in two phases, as Spark's HashAggregate: `partial` builds per-group states inside each
+// task; `final` merges the partial states of all tasks and finishes them (sorted by key, deterministic).
+import type { Expr } from '../../expr/expr.js';
+import type { Schema } from '../../types/schema.js';
+import type { PhysicalPlan } from '../physical-plan.js';
+
+/** Physical hash aggregation. */
+export interface HashAggregateExec {
+  readonly kind: 'hash-aggregate';
+  readonly mode: 'partial' | 'final';
+  readonly input: PhysicalPlan;
+  /** Grouping expressions (named), analysed against the partial phase's input. */
+  readonly keys: readonly Expr[];
+  /** Named aggregate calls, analysed against the partial phase's input. */
+  readonly aggregates: readonly Expr[];
+  /** The logical aggregation's output schema (keys, then aggregates); partial states are internal. */
+  readonly schema: Schema;
+}
