@@ -3,8 +3,9 @@
 import type { CommandModule } from 'yargs';
 import { genCommand } from './gen.command.js';
 import { headCommand } from './head.command.js';
+import { quickstartCommand } from './quickstart.command.js';
 import { schemaCommand } from './schema.command.js';
 
 /** Every `paylake` command, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [genCommand, schemaCommand, headCommand];
+export const commands: CommandModule<any, any>[] = [quickstartCommand, genCommand, schemaCommand, headCommand];

@@ -65,18 +65,7 @@ export const genCommand: CommandModule<object, GenArgs> = {
         : undefined,
     });
     if (tty) process.stderr.write('\n');
-    const fmt = (n: number): string => n.toLocaleString('en-US');
-    process.stdout.write(
-      [
-        `paylake gen: wrote ${summary.outDir}`,
-        `  transactions   ${fmt(summary.rows)} rows in ${summary.tasks} part files`,
-        `  labels/fraud   ${fmt(summary.labelRows)} rows`,
-        `  raw/gateway    ${fmt(summary.logLines)} lines`,
-        `  bank           ${fmt(summary.settlementLines)} lines in ${summary.bankFiles} settlement files`,
-        `  reference      ${Object.entries(summary.referenceRows).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
-        `  ${summary.seconds.toFixed(1)} s, ${fmt(Math.round(summary.rowsPerSecond))} rows/s with ${workers} worker${workers === 1 ? '' : 's'}`,
-        '',
-      ].join('\n'),
-    );
+    const { formatGenSummary } = await import('./gen-summary.js');
+    process.stdout.write(formatGenSummary(summary, workers));
   },
 };
