@@ -36,7 +36,16 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
+/** True when the reader of our output went away (`paylake head ... | head -3`): not a failure. */
+function isBrokenPipe(e: unknown): boolean {
+  for (let x: unknown = e; x instanceof Error; x = x.cause) {
+    if ((x as NodeJS.ErrnoException).code === 'EPIPE') return true;
+  }
+  return false;
+}
+
 function reportError(e: unknown, verbose: boolean): number {
+  if (isBrokenPipe(e)) return 0;
   const code = isPaylakeError(e) ? e.code : 'INTERNAL';
   const message = isPaylakeError(e) ? e.message : `internal error: ${messageOf(e)} (please report this with --verbose output)`;
   process.stderr.write(`paylake: ${message}\n`);
