@@ -13,7 +13,9 @@
  * - PARSE_ERROR: SQL or expression text that does not parse (the message points at the position)
  * - IO: a file-system operation failed
  * - OVERFLOW: an exact integer result does not fit its type
+ * - ARITHMETIC: division by zero and other arithmetic errors Spark raises under ANSI mode
  * - INTERNAL: a bug in paylake; the message asks for a report
+ * - CANCELLED: the run was cancelled (Ctrl-C or an abort signal) before it finished; nothing was published
  */
 export type ErrorCode =
   | 'USAGE'
@@ -27,7 +29,9 @@ export type ErrorCode =
   | 'PARSE_ERROR'
   | 'IO'
   | 'OVERFLOW'
-  | 'INTERNAL';
+  | 'ARITHMETIC'
+  | 'INTERNAL'
+  | 'CANCELLED';
 
 /** A user-facing error with a stable code. The message is one line: what, where, what to do. */
 export class PaylakeError extends Error {

@@ -1,0 +1,112 @@
+// The per-task work of a stage, run inside an engine worker: read one row group, apply the scan filters,
+// then the operators the planner placed below the gather (filters, projections, a limit, a top-N or the
+// partial phase of an aggregation), and send the result back as Arrow IPC bytes, moved, not copied.
+import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Table, tableToIPC } from 'apache-arrow';
+import type { TaskContext } from '../../../workers/protocol.js';
+import { PaylakeError } from '../../errors/paylake-error.js';
+import { BinaryNode } from '../expr/nodes/binary-node.js';
+import type { PhysicalPlan } from '../physical/physical-plan.js';
+import type { ParquetScanExec, ParquetScanTask } from '../physical/nodes/parquet-scan-exec.js';
+import { sortBatches } from '../physical/sort/sort-batches.js';
+import { toArrowType } from '../types/arrow-type.js';
+import type { Schema } from '../types/schema.js';
+import { aggregationBuilder, filterOperator, limitOperator, mapBatches, projectOperator } from './batch-operators.js';
+import { readScanTask } from './scan-task-reader.js';
+
+/** One task: the stage's operators (with the scan's task list emptied) and the row group to read. */
+export interface ScanFragmentPayload {
+  readonly plan: PhysicalPlan;
+  readonly task: ParquetScanTask;
+}
+
+/** The task's output as an Arrow IPC stream (a partial aggregation state, or rows). */
+export interface ScanFragmentResult {
+  readonly ipc: Uint8Array;
+}
+
+/** The operators of a stage from the scan up, checked to be ones a task can run. */
+function stageOperators(plan: PhysicalPlan): { scan: ParquetScanExec; above: PhysicalPlan[] } {
+  const above: PhysicalPlan[] = [];
+  let node = plan;
+  for (;;) {
+    switch (node.kind) {
+      case 'parquet-scan':
+        return { scan: node, above };
+      case 'filter':
+      case 'project':
+      case 'limit':
+      case 'sort':
+      case 'hash-aggregate':
+        above.unshift(node);
+        node = node.input;
+        break;
+      case 'gather':
+      case 'union':
+        throw new PaylakeError('INTERNAL', `a ${node.kind} cannot run inside a task; please report this`);
+    }
+  }
+}
+
+/** The task handler (see workers/protocol.ts). */
+export async function runScanFragment(payload: ScanFragmentPayload, ctx: TaskContext): Promise<ScanFragmentResult> {
+  const { scan, above } = stageOperators(payload.plan);
+  const task = payload.task;
+  let batches = await readScanTask({
+    uri: task.uri,
+    rowGroup: task.rowGroup,
+    readSchema: scan.readSchema,
+    partitionColumns: scan.partitionColumns,
+    partitionValues: task.partitionValues,
+  });
+  ctx.countRows(task.rows);
+  batches = applyScanFilters(scan, batches);
+  let schema: Schema = scan.schema;
+  for (const op of above) {
+    switch (op.kind) {
+      case 'filter':
+        batches = mapBatches(batches, filterOperator(op.condition, schema));
+        break;
+      case 'project':
+        batches = mapBatches(batches, projectOperator(op.exprs, schema, op.schema));
+        break;
+      case 'limit':
+        batches = mapBatches(batches, limitOperator(op.count));
+        break;
+      case 'sort':
+        batches = sortBatches(batches, schema, op.keys, op.limit);
+        break;
+      case 'hash-aggregate': {
+        if (op.mode !== 'partial') throw new PaylakeError('INTERNAL', 'a final aggregation cannot run inside a task; please report this');
+        const builder = aggregationBuilder(op.keys, op.aggregates, schema, op.schema);
+        for (const b of batches) builder.add(b);
+        return send(new Table([builder.aggregator.partialToBatch()]), ctx);
+      }
+      default:
+        throw new PaylakeError('INTERNAL', `${op.kind} cannot run inside a task; please report this`);
+    }
+    schema = op.schema;
+  }
+  return send(batches.length > 0 ? new Table(batches) : new Table(emptySchema(schema)), ctx);
+}
+
+/** Applies the scan's filters exactly, then keeps only the scan's output columns. */
+function applyScanFilters(scan: ParquetScanExec, batches: RecordBatch[]): RecordBatch[] {
+  let out = batches;
+  if (scan.filters.length > 0) {
+    const condition = scan.filters.reduce((acc, f) => BinaryNode.create('AND', acc, f));
+    out = mapBatches(out, filterOperator(condition, scan.readSchema));
+  }
+  if (scan.readColumns.length === scan.columns.length) return out;
+  const keep = scan.columns.map((c) => scan.readColumns.indexOf(c));
+  return out.map((b) => b.selectAt(keep));
+}
+
+function emptySchema(schema: Schema): ArrowSchema {
+  return new ArrowSchema(schema.fields.map((f) => new ArrowField(f.name, toArrowType(f.type), f.nullable)));
+}
+
+function send(table: Table, ctx: TaskContext): ScanFragmentResult {
+  const ipc = tableToIPC(table, 'stream');
+  ctx.transfer(ipc.buffer as ArrayBuffer);
+  return { ipc };
+}
