@@ -8,7 +8,8 @@ import type { ScanPruningReport } from './scan/scan-planner.js';
 
 /** The physical plan as indented text, root first. */
 export function displayPhysicalPlan(plan: PhysicalPlan, indent = 0): string {
-  const line = `${'  '.repeat(indent)}${describeExec(plan)}`;
+  const pad = '  '.repeat(indent);
+  const line = describeExec(plan).split('\n').map((l) => `${pad}${l}`).join('\n');
   return [line, ...physicalInputs(plan).map((p) => displayPhysicalPlan(p, indent + 1))].join('\n');
 }
 
@@ -18,7 +19,7 @@ function describeExec(plan: PhysicalPlan): string {
       const parts = [`ParquetScan [${plan.paths.join(', ')}] columns=[${plan.columns.join(', ')}]`];
       if (plan.readColumns.length !== plan.columns.length) parts.push(`read=[${plan.readColumns.join(', ')}]`);
       if (plan.filters.length) parts.push(`filters=[${plan.filters.map(displayExpr).join(', ')}]`);
-      return `${parts.join(' ')}\n${' '.repeat(0)}${describePruning(plan.pruning, plan.tasks.length)}`;
+      return `${parts.join(' ')}\n${describePruning(plan.pruning, plan.tasks.length)}`;
     }
     case 'filter':
       return `Filter ${displayExpr(plan.condition)}`;

@@ -262,10 +262,11 @@ function converter(from: DataType, to: DataType): (v: RowValue) => RowValue | nu
           return integerInRange((v as bigint) / pow10Big(s), to, formatUnscaled(v as bigint, s));
         };
         case 'string': return (v) => {
+          // ANSI mode parses with UTF8String.toIntExact/toLongExact, which reject a fractional part
+          // ('1.5', even '1.0'); only the legacy non-ANSI cast truncates it.
           const s = (v as string).trim();
-          const m = /^([+-]?\d+)(?:\.\d*)?$/.exec(s);
-          if (!m) throw invalid(v as string, to);
-          return integerInRange(BigInt(m[1]!), to, `'${s}'`);
+          if (!/^[+-]?\d+$/.test(s)) throw invalid(v as string, to);
+          return integerInRange(BigInt(s), to, `'${s}'`);
         };
         default: break;
       }

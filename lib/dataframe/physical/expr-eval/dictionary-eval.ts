@@ -39,12 +39,25 @@ export function withDictionaryFastPath(node: EvalNode, e: Expr, schema: Schema):
   };
 }
 
-/** `col op literal` or `col [NOT] IN (literals)`: the byte kernels beat encoding for these. */
+/** `col op literal`, `col [NOT] IN (literals)`, `col [NOT] LIKE 'a%b'`: the byte kernels beat encoding for these. */
 function isByteComparable(e: Expr): boolean {
   const plain = (x: Expr): boolean => x.kind === 'column' || x.kind === 'literal';
   if (e.kind === 'binary') return ['=', '!=', '<', '<=', '>', '>=', '<=>'].includes(e.op) && plain(e.left) && plain(e.right);
   if (e.kind === 'in-list') return e.operand.kind === 'column' && e.list.every((x) => x.kind === 'literal');
+  if (e.kind === 'like') {
+    // Patterns of literal text and `%` match on bytes (like-kernels.ts); `_` and ILIKE decode.
+    const p = e.pattern;
+    return e.operand.kind === 'column' && !e.caseInsensitive && p.kind === 'literal' && typeof p.value === 'string' && !hasUnescapedUnderscore(p.value);
+  }
   if (e.kind === 'unary') return isByteComparable(e.operand);
+  return false;
+}
+
+function hasUnescapedUnderscore(pattern: string): boolean {
+  for (let k = 0; k < pattern.length; k++) {
+    if (pattern[k] === '\\') k++;
+    else if (pattern[k] === '_') return true;
+  }
   return false;
 }
 

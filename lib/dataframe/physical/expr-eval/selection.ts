@@ -12,6 +12,8 @@ import { columnFromVector, columnToData } from './arrow-column.js';
 import { truePositions } from './boolean-kernels.js';
 import { compileNode, composeSelection, evaluateFull } from './compile-expr.js';
 import { BatchInput } from './eval-node.js';
+import { compileInPlaceStringFilter } from './in-place-string-filter.js';
+import type { InPlaceFilter } from './in-place-string-filter.js';
 import type { EvalInput, EvalNode } from './eval-node.js';
 import { takeColumn } from './take-column.js';
 
@@ -28,18 +30,21 @@ export interface CompiledPredicate {
 
 /** Compiles an analysed boolean expression into a predicate. */
 export function compilePredicate(expr: Expr, schema: Schema): CompiledPredicate {
-  const conjuncts = splitConjuncts(expr).map((c) => {
+  const conjuncts = splitConjuncts(expr).map((c): InPlaceFilter => {
+    // `status = 'APPROVED'` and friends read the column's bytes in place instead of gathering the rows.
+    const inPlace = compileInPlaceStringFilter(c, schema);
+    if (inPlace !== null) return inPlace;
     const node = compileNode(c, schema);
     if (node.type.kind !== 'boolean' && node.type.kind !== 'null') {
       throw new PaylakeError('TYPE_ERROR', `a filter needs a boolean condition, got ${node.type.kind} in ${displayExpr(c)}`);
     }
-    return node;
+    return (input, sel) => selectOne(node, input, sel);
   });
   const selectInput = (input: EvalInput, selection: Uint32Array | null): Uint32Array => {
     let sel = selection;
-    for (const node of conjuncts) {
+    for (const conjunct of conjuncts) {
       if (sel !== null && sel.length === 0) return sel;
-      sel = selectOne(node, input, sel);
+      sel = conjunct(input, sel);
     }
     return sel ?? Uint32Array.from({ length: input.numRows }, (_, i) => i);
   };

@@ -1,0 +1,119 @@
+// A paylake session: where DataFrames come from and where they run. Local by default: a long-lived pool
+// of worker threads (started at the first action), a scratch directory and a memory budget. Datasets are
+// discovered once per session (listing, footers, schema merge) and reused by every plan that reads them.
+import { availableParallelism, tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PaylakeError } from '../errors/paylake-error.js';
+import { discoverParquetDataset } from '../io/dataset/parquet-dataset.js';
+import type { ParquetDataset } from '../io/dataset/parquet-dataset.js';
+import { DataFrame } from './dataframe.js';
+import { WorkerPool } from './exec/worker-pool.js';
+import type { PlannerContext } from './physical/physical-planner.js';
+import { partitionPredicate } from './physical/scan/partition-pruning.js';
+import { ScanNode } from './plan/nodes/scan-node.js';
+import type { ScanSource } from './plan/nodes/scan-node.js';
+import { schemaFromArrow } from './types/arrow-type.js';
+import { parseByteSize } from './byte-size.js';
+
+/** Options of a session. */
+export interface SessionOptions {
+  /** Worker threads; default the number of cores. */
+  readonly workers?: number;
+  /** Directory for shuffle and spill files; default a per-process directory under the OS temp dir. */
+  readonly scratchDir?: string;
+  /** Memory budget, bytes or a size such as `2GB`; default 2GB. Bounds each worker's JavaScript heap. */
+  readonly memory?: number | string;
+  /** Show a progress bar on stderr when it is a terminal; default true. */
+  readonly progress?: boolean;
+  /** Optimizer rules to switch off (diagnosis and tests). */
+  readonly disabledRules?: readonly string[];
+}
+
+/** The default memory budget. */
+const DEFAULT_MEMORY = 2 * 1024 ** 3;
+
+/**
+ * Entry point of the DataFrame API.
+ * @example
+ * const session = new Session({ workers: 2 });
+ * try {
+ *   const tx = await session.readParquet('data/transactions');
+ *   console.log(await tx.filter("status = 'DECLINED'").count());
+ * } finally {
+ *   await session.close();
+ * }
+ */
+export class Session {
+  readonly workers: number;
+  readonly scratchDir: string;
+  readonly memoryBytes: number;
+  readonly progress: boolean;
+  readonly disabledRules: readonly string[];
+  private pool: WorkerPool | null = null;
+  private closed = false;
+  private readonly datasets = new Map<string, Promise<ParquetDataset>>();
+
+  constructor(options: SessionOptions = {}) {
+    this.workers = options.workers ?? availableParallelism();
+    if (!Number.isInteger(this.workers) || this.workers < 1) throw new PaylakeError('USAGE', `workers must be a positive integer, got ${this.workers}`);
+    this.scratchDir = options.scratchDir ?? path.join(tmpdir(), `paylake-${process.pid}`);
+    this.memoryBytes = options.memory === undefined ? DEFAULT_MEMORY : parseByteSize(options.memory);
+    this.progress = options.progress ?? true;
+    this.disabledRules = options.disabledRules ?? [];
+  }
+
+  /**
+   * A DataFrame over a Parquet dataset: a file, a directory with `key=value` partitions, or a glob.
+   * Discovers the files and their merged schema now, so column errors show at once.
+   * @example const tx = await session.readParquet('data/transactions')
+   */
+  async readParquet(...paths: string[]): Promise<DataFrame> {
+    this.checkOpen();
+    const dataset = await this.discover(paths);
+    const source: ScanSource = {
+      format: 'parquet',
+      paths,
+      schema: schemaFromArrow(dataset.schema),
+      partitionColumns: dataset.partitionColumns.map((f) => f.name),
+    };
+    return new DataFrame(this, ScanNode.create(source));
+  }
+
+  /** Ends the worker pool. The session cannot run anything afterwards. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = null;
+    await pool?.close();
+  }
+
+  /** The worker pool, started on first use. */
+  workerPool(): WorkerPool {
+    this.checkOpen();
+    this.pool ??= new WorkerPool({
+      workers: this.workers,
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(256, Math.floor(this.memoryBytes / this.workers / 1024 ** 2)) },
+    });
+    return this.pool;
+  }
+
+  /** What the physical planner needs: this session's discovered datasets. */
+  plannerContext(): PlannerContext {
+    return { dataset: (source) => this.discover(source.paths), partitionPredicate };
+  }
+
+  private discover(paths: readonly string[]): Promise<ParquetDataset> {
+    const key = JSON.stringify(paths);
+    let d = this.datasets.get(key);
+    if (d === undefined) {
+      d = discoverParquetDataset(paths);
+      d.catch(() => this.datasets.delete(key));
+      this.datasets.set(key, d);
+    }
+    return d;
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new PaylakeError('USAGE', 'this session is closed; create a new Session');
+  }
+}
