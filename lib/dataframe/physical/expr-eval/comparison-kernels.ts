@@ -3,7 +3,7 @@
 // NaN and sorts above every number; strings compare by UTF-8 bytes (= code point order).
 import { assertNever } from '../../assert-never.js';
 import { types } from '../../types/data-type.js';
-import { fullBitmap, getBit, makeColumn, newBitmap, setBit } from './column.js';
+import { fullBitmap, getBit, makeColumn, newBitmap } from './column.js';
 import type { Column } from './column.js';
 import { flattenDictionary } from './take-column.js';
 import { compareDecimalSlots } from './wide-integers.js';
@@ -155,20 +155,4 @@ export function equalBytes(a: Uint8Array, as: number, ae: number, b: Uint8Array,
   if (len !== be - bs) return false;
   for (let k = 0; k < len; k++) if (a[as + k] !== b[bs + k]) return false;
   return true;
-}
-
-/** Sets bit i of `out` for each row where string column `c` equals `lit` (byte comparison, no decoding). */
-export function stringEqualsBytes(c: Column, lit: Uint8Array, out: Uint8Array): void {
-  const o = c.offsets!;
-  const v = c.values as Uint8Array;
-  const len = lit.length;
-  const first = lit[0];
-  for (let i = 0; i < c.length; i++) {
-    const s = o[i]!;
-    if (o[i + 1]! - s !== len) continue;
-    if (len > 0 && v[s] !== first) continue;
-    let k = 1;
-    while (k < len && v[s + k] === lit[k]) k++;
-    if (k >= len) setBit(out, i);
-  }
 }

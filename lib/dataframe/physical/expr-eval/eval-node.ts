@@ -37,7 +37,7 @@ export class BatchInput implements EvalInput {
   column(index: number, sel: Uint32Array | null): Column {
     let c = this.base.get(index);
     if (c === undefined) {
-        const field = this.schema.fields[index]!;
+      const field = this.schema.fields[index]!;
       const vector = this.batch.getChildAt(index);
       if (vector === null) throw new Error(`record batch has no column ${index} (${field.name})`);
       c = columnFromVector(vector, field.type, field.name);

@@ -1,7 +1,8 @@
 // Filters as selection vectors: a predicate compiled once yields, per batch, the row indexes where it is
 // TRUE (NULL and FALSE drop). Conjunctions cascade: each conjunct runs only on the rows the previous
-// ones kept. `takeRows` materialises a selection into a new record batch.
-import { makeData, RecordBatch, Struct } from 'apache-arrow';
+// ones kept; string-literal conjuncts read the column in place (in-place-string-filter.ts). `takeRows`
+// materialises a selection into a new record batch.
+import { Field, makeData, RecordBatch, Schema as ArrowSchema, Struct } from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
 import { PaylakeError } from '../../../errors/paylake-error.js';
 import { displayExpr } from '../../expr/display-expr.js';
@@ -66,20 +67,22 @@ function splitConjuncts(e: Expr): Expr[] {
   return [e];
 }
 
-/** The rows `selection` of `batch`, in that order, as a new record batch with the same schema. */
+/**
+ * The rows `selection` of `batch`, in that order, as a new record batch with the same column names.
+ * Each output column has type `toArrowType(fromArrowType(input type))`, the engine's representation:
+ * narrow inputs are widened (int8/int16 → int32, uint32 → int64, float32 → float64, ms/s timestamps → µs,
+ * date64 → date32, large and dictionary strings → utf8), so the batch matches what expressions return.
+ * Column types the engine cannot compute on (nested, uint64) raise TYPE_ERROR naming the column.
+ */
 export function takeRows(batch: RecordBatch, selection: Uint32Array): RecordBatch {
+  const fields: Field[] = [];
   const children = batch.schema.fields.map((f, i) => {
+    const type = fromArrowType(f.type, f.name);
     const vector = batch.getChildAt(i) as Vector;
-    const column = columnFromVector(vector, fromArrowType(f.type, f.name), f.name);
-    const taken = takeColumn(column, selection);
-    const data = columnToData(taken);
-    // Keep the input's Arrow type (e.g. dictionary or int8 columns are re-typed by the evaluator).
-    if (String(data.type) !== String(f.type)) {
-      return makeData({ ...(data as object), type: data.type } as never);
-    }
+    const data = columnToData(takeColumn(columnFromVector(vector, type, f.name), selection));
+    fields.push(new Field(f.name, data.type, f.nullable, f.metadata));
     return data;
   });
-  const schema = batch.schema;
-  const struct = makeData({ type: new Struct(schema.fields), length: selection.length, nullCount: 0, children });
-  return new RecordBatch(schema.fields.length === children.length ? (schema as never) : schema, struct);
+  const struct = makeData({ type: new Struct(fields), length: selection.length, nullCount: 0, children });
+  return new RecordBatch(new ArrowSchema(fields, batch.schema.metadata), struct);
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { types } from '../../../../lib/dataframe/types/data-type.js';
-import { batchOf, evalText, selectText } from './eval-fixtures.js';
+import { int64Arithmetic, negateNumeric } from '../../../../lib/dataframe/physical/expr-eval/arithmetic-kernels.js';
+import { makeColumn } from '../../../../lib/dataframe/physical/expr-eval/column.js';
+import { batchOf, cellsOf, evalText, selectText } from './eval-fixtures.js';
 
 const MAX64 = 2n ** 63n - 1n;
 const MIN64 = -(2n ** 63n);
@@ -98,6 +100,26 @@ describe('integer and double arithmetic (ANSI)', () => {
     expect(() => evalText('a * 2', big)).toThrow(/overflows bigint/);
     expect(() => evalText('-(a - a - 9223372036854775807 - 1)', big)).toThrow(/overflows bigint/);
     expect(evalText('a % 10', big)).toEqual([2n, 6n, -7n, null]);
+  });
+
+  it('ignores what NULL slots hold: no overflow or division by zero is raised for them', () => {
+    const a = makeColumn(types.int64, 3, BigInt64Array.of(MAX64, 5n, MIN64), Uint8Array.of(0b010, 0, 0, 0, 0, 0, 0, 0));
+    const two = makeColumn(types.int64, 1, BigInt64Array.of(2n), null);
+    const zero = makeColumn(types.int64, 3, BigInt64Array.of(0n, 3n, 0n), Uint8Array.of(0b010, 0, 0, 0, 0, 0, 0, 0));
+    expect(cellsOf(int64Arithmetic('*', a, 1, two, 0, 3, 'a * 2'))).toEqual([null, 10n, null]);
+    expect(cellsOf(int64Arithmetic('+', a, 1, a, 1, 3, 'a + a'))).toEqual([null, 10n, null]);
+    expect(cellsOf(int64Arithmetic('%', a, 1, zero, 1, 3, 'a % z'))).toEqual([null, 2n, null]);
+    expect(cellsOf(negateNumeric(a, '-a'))).toEqual([null, -5n, null]);
+  });
+
+  it('follows Java at the int64 edges: MIN % -1 is 0, MIN / -1 overflows', () => {
+    const min = makeColumn(types.int64, 1, BigInt64Array.of(MIN64), null);
+    const minusOne = makeColumn(types.int64, 1, BigInt64Array.of(-1n), null);
+    expect(cellsOf(int64Arithmetic('%', min, 1, minusOne, 1, 1, 'm % -1'))).toEqual([0n]);
+    expect(() => int64Arithmetic('/', min, 1, minusOne, 1, 1, 'm div -1')).toThrow(/overflows bigint/);
+    expect(() => int64Arithmetic('%', min, 1, makeColumn(types.int64, 1, BigInt64Array.of(0n), null), 1, 1, 'm % 0')).toThrow(
+      expect.objectContaining({ code: 'ARITHMETIC', message: expect.stringMatching(/^\[DIVIDE_BY_ZERO\]/) }),
+    );
   });
 
   it('divides integers as doubles and raises on division by zero', () => {

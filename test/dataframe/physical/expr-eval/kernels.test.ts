@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { types } from '../../../../lib/dataframe/types/data-type.js';
+import { likeSegments } from '../../../../lib/dataframe/physical/expr-eval/like-kernels.js';
 import { batchOf, evalText, typeOfText } from './eval-fixtures.js';
 
 const MAX38 = 10n ** 38n - 1n;
@@ -45,7 +46,11 @@ describe('casts (ANSI)', () => {
 
   it('parses strings strictly; TRY_CAST gives NULL', () => {
     expect(() => evalText('CAST(s AS INT)', fx)).toThrow(/CAST_INVALID_INPUT.*'abc'.*CAST\(s AS INT\)/);
-    expect(evalText('try_cast(s AS INT)', fx)).toEqual([12, -7, null, null, 1]);
+    // ANSI rejects a fractional part in an integer string (non-ANSI Spark would truncate '1.5' to 1).
+    expect(evalText('try_cast(s AS INT)', fx)).toEqual([12, -7, null, null, null]);
+    expect(() => evalText("CAST('1.5' AS BIGINT)", fx)).toThrow(/CAST_INVALID_INPUT.*'1.5'/);
+    expect(() => evalText("CAST('1.0' AS INT)", fx)).toThrow(/CAST_INVALID_INPUT/);
+    expect(evalText("CAST('+42' AS INT)", fx)[0]).toBe(42);
     expect(evalText("CAST('2024-02-29' AS DATE)", batchOf({ x: [types.int32, [1]] }))).toEqual([19782]);
     expect(() => evalText("CAST('2023-02-29' AS DATE)", batchOf({ x: [types.int32, [1]] }))).toThrow(/cannot be cast to date/);
     expect(evalText("try_cast(s AS DECIMAL(5,1))", fx)).toEqual([120n, -70n, null, null, 15n]);
@@ -91,6 +96,22 @@ describe('strings and LIKE', () => {
     expect(evalText("s LIKE 'h_llo'", fx)).toEqual([false, false, null, false, true]);
     expect(evalText("s ILIKE 'STR%'", fx)).toEqual([true, false, null, false, false]);
     expect(evalText("s NOT LIKE '%l%'", fx)).toEqual([true, true, null, true, false]);
+  });
+
+  it('matches %-only patterns on bytes exactly as the RegExp path does', () => {
+    const rows = ['acme-store-12-eu', 'ab', 'aXbYb', 'b%c', '日本語', '', 'a-b/c', null];
+    const t = batchOf({ s: [types.string, rows] });
+    const patterns = ['%-eu', 'a%b', 'a%b%b', '%b%b', 'ab%b', '%日本%', '%語', '%', '%%', '', 'b\\%c', '%\\%%', 'a-b/c', '%/%'];
+    for (const p of patterns) {
+      // ILIKE takes the RegExp path; on these case-free rows it must agree with the byte matcher.
+      expect(evalText(`s LIKE '${p}'`, t), p).toEqual(evalText(`s ILIKE '${p}'`, t));
+    }
+    expect(evalText("s LIKE 'a%b%b'", t)).toEqual([false, false, true, false, false, false, false, null]);
+    expect(evalText("s LIKE '%-eu'", t)[0]).toBe(true);
+    expect(evalText("s LIKE 'a-b/c'", t)[6]).toBe(true);
+    expect(likeSegments('a%b\\%c%', 'test')).toEqual(['a', 'b%c', '']);
+    expect(likeSegments('a_b%', 'test')).toBeNull();
+    expect(() => evalText("s LIKE 'a\\b'", t)).toThrow(/escape/);
   });
 
   it('coalesces lazily', () => {
