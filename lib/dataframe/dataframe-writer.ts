@@ -56,7 +56,12 @@ export class DataFrameWriter {
     return this.report(target, 'jsonl');
   }
 
-  private async report(target: string, format: 'csv' | 'jsonl'): Promise<WriteResult> {
+  /** One JSON array of objects, in the JSON output contract. */
+  async json(target: string): Promise<WriteResult> {
+    return this.report(target, 'json');
+  }
+
+  private async report(target: string, format: 'csv' | 'json' | 'jsonl'): Promise<WriteResult> {
     const table = await this.df.toArrow();
     const fs = fileSystemFor(target);
     return commit(target, async (tmp) => {

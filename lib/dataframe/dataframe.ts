@@ -147,13 +147,21 @@ export class DataFrame {
   }
 
   /**
-   * How often each value of an expression occurs, most frequent first, then by value (NULL first).
+   * How often each value of an expression occurs, as a DataFrame of `value` and `count`, most frequent
+   * first, then by value ascending (NULL first).
+   * @example tx.valueCounts('status').limit(3)
+   */
+  valueCounts(expr: ExprInput): DataFrame {
+    const value = AliasNode.create(typeof expr === 'string' ? parseExpression(expr) : expr, 'value');
+    return this.with(aggregate(this.plan, [value], ['count(*) AS count'])).orderBy('count DESC, value ASC NULLS FIRST');
+  }
+
+  /**
+   * {@link valueCounts} collected.
    * @example await tx.countByValue('status') // [{ value: 'APPROVED', count: 180231 }, ...]
    */
   async countByValue(expr: ExprInput): Promise<ValueCount[]> {
-    const value = AliasNode.create(typeof expr === 'string' ? parseExpression(expr) : expr, 'value');
-    const counted = this.with(aggregate(this.plan, [value], ['count(*) AS count'])).orderBy('count DESC, value ASC NULLS FIRST');
-    return (await counted.collect()).map((r) => ({ value: r.value ?? null, count: Number(r.count) }));
+    return (await this.valueCounts(expr).collect()).map((r) => ({ value: r.value ?? null, count: Number(r.count) }));
   }
 
   /** Prints the first `n` rows as a table. */

@@ -28,7 +28,10 @@ function describeExec(plan: PhysicalPlan): string {
     case 'hash-aggregate':
       return `HashAggregate(${plan.mode}) keys=[${plan.keys.map(displayExpr).join(', ')}] aggregates=[${plan.aggregates.map(displayExpr).join(', ')}]`;
     case 'gather':
-      return `Gather (${countTasks(plan.input)} tasks on the worker pool, results in task order)`;
+      {
+      const n = countTasks(plan.input);
+      return `Gather (${n} task${n === 1 ? '' : 's'} on the worker pool, results in task order)`;
+    }
     case 'sort':
       return `${plan.limit === null ? 'Sort' : `TopN ${plan.limit}`} [${plan.keys.map(displaySortKey).join(', ')}]`;
     case 'limit':

@@ -97,11 +97,12 @@ export function withColumn(input: LogicalPlan, name: string, value: ExprInput): 
 }
 
 /**
- * Groups by `keys` and computes `outputs` (aggregates, optionally combined with keys and each other).
- * Non-aggregated columns in outputs must be grouping keys, as in Spark.
- * @example aggregate(plan, ['merchant_id'], ['sum(amount_minor) AS gross', 'count(*) AS n'])
+ * Groups by `keys` and computes `outputs` (aggregates, optionally combined with keys and each other), then
+ * keeps the groups where `having` is TRUE. Non-aggregated columns in outputs and HAVING must be grouping
+ * keys, as in Spark; aggregates used only in HAVING are computed but not output.
+ * @example aggregate(plan, ['merchant_id'], ['sum(amount_minor) AS gross', 'count(*) AS n'], 'count(*) > 100')
  */
-export function aggregate(input: LogicalPlan, keys: readonly ExprInput[], outputs: readonly ExprInput[]): LogicalPlan {
+export function aggregate(input: LogicalPlan, keys: readonly ExprInput[], outputs: readonly ExprInput[], having?: ExprInput): LogicalPlan {
   const analysedKeys = toExprList(keys).map((k) => {
     const a = analyzeExpr(k, input.schema);
     if (containsAggregate(a.expr)) throw new PaylakeError('USAGE', `GROUP BY cannot contain an aggregate: ${displayExpr(a.expr)}`);
@@ -123,36 +124,39 @@ export function aggregate(input: LogicalPlan, keys: readonly ExprInput[], output
     return name;
   };
   const keyTexts = new Map(analysedKeys.map((a, i) => [displayExpr(a.expr.kind === 'alias' ? a.expr.operand : a.expr), keyFields[i]!.name]));
-  const outputExprs = analysedOutputs.map((o) => {
-    const body = o.expr.kind === 'alias' ? o.expr.operand : o.expr;
-    const name = outputName(o.expr);
-    const rewritten = rewriteExpr(body, (node) => {
-      if (node.kind === 'aggregate-call') {
-        return ColumnNode.create(callName(node, node === body ? name : null));
-      }
+  /** `expr` over the aggregation's output: aggregate calls and key expressions become column references. */
+  const overAggregate = (expr: Expr, name: string | null, shown: Expr): Expr => {
+    const rewritten = rewriteExpr(expr, (node) => {
+      if (node.kind === 'aggregate-call') return ColumnNode.create(callName(node, node === expr ? name : null));
       const key = keyTexts.get(displayExpr(node));
       return key === undefined ? undefined : ColumnNode.create(key);
     });
-    const stray = someExpr(rewritten, (x) => x.kind === 'column' && ![...keyTexts.values(), ...[...calls.values()].map((c) => c.name)].includes(x.name));
-    if (stray) {
+    const known = new Set([...keyTexts.values(), ...[...calls.values()].map((c) => c.name)]);
+    if (someExpr(rewritten, (x) => x.kind === 'column' && !known.has(x.name))) {
       throw new PaylakeError(
         'USAGE',
-        `${displayExpr(o.expr)} uses a column that is neither grouped nor aggregated; add it to the group-by keys or wrap it in an aggregate such as max()`,
+        `${displayExpr(shown)} uses a column that is neither grouped nor aggregated; add it to the group-by keys or wrap it in an aggregate such as max()`,
       );
     }
-    return { name, rewritten };
+    return rewritten;
+  };
+  const outputExprs = analysedOutputs.map((o) => {
+    const name = outputName(o.expr);
+    return { name, rewritten: overAggregate(o.expr.kind === 'alias' ? o.expr.operand : o.expr, name, o.expr) };
   });
+  const havingExpr = having === undefined ? null : overAggregate(analyzeExpr(toExpr(having), input.schema, { allowAggregates: true }).expr, null, toExpr(having));
 
   const aggExprs = [...calls.values()].map((c) => AliasNode.create(c.expr, c.name));
   const aggFields = [...calls.values()].map((c) => ({ name: c.name, type: c.analysed.type, nullable: c.analysed.nullable }));
   const aggSchema = schemaOf([...keyFields, ...aggFields]);
   checkUniqueNames(aggSchema.fields, 'the aggregation');
   const agg = AggregateNode.create(input, keyExprs, aggExprs, aggSchema);
+  const kept = havingExpr === null ? agg : filter(agg, havingExpr);
 
   // When every output is one aggregate call under its own name, the Aggregate node is the whole answer.
   const direct = outputExprs.every((o) => o.rewritten.kind === 'column' && o.rewritten.name === o.name);
-  if (direct && outputExprs.length === calls.size) return agg;
-  return project(agg, [
+  if (direct && outputExprs.length === calls.size) return kept;
+  return project(kept, [
     ...keyFields.map((f) => ColumnNode.create(f.name)),
     ...outputExprs.map((o) => (o.rewritten.kind === 'column' && o.rewritten.name === o.name ? o.rewritten : AliasNode.create(o.rewritten, o.name))),
   ]);

@@ -63,3 +63,22 @@ describe('plan builder', () => {
     expect(() => union([a, project(transactionsScan(), ['status'])])).toThrow(/incompatible types: int, string/);
   });
 });
+
+describe('aggregate with HAVING', () => {
+  it('filters on output aggregates by name and on hidden aggregates, projecting the hidden ones away', () => {
+    const plan = aggregate(transactionsScan(), ['merchant_id'], ['sum(amount_minor) AS gross'], 'count(*) > 100 AND sum(amount_minor) > 0');
+    expect(displayPlan(plan).split('\n').slice(0, 3)).toEqual([
+      'Project [merchant_id, gross]',
+      '  Filter ((_agg1 > CAST(100 AS BIGINT)) AND (gross > CAST(0 AS BIGINT)))',
+      '    Aggregate keys=[merchant_id] aggregates=[sum(amount_minor) AS gross, count(1) AS _agg1]',
+    ]);
+    expect(plan.schema.fields.map((f) => f.name)).toEqual(['merchant_id', 'gross']);
+  });
+
+  it('allows grouping keys in HAVING and refuses other columns', () => {
+    expect(displayPlan(aggregate(transactionsScan(), ['currency'], ['count(*) AS n'], "currency != 'EUR'")).split('\n')[0]).toBe(
+      "Filter (currency != 'EUR')",
+    );
+    expect(() => aggregate(transactionsScan(), ['currency'], ['count(*) AS n'], 'amount_minor > 5')).toThrow(/neither grouped nor aggregated/);
+  });
+});

@@ -1,0 +1,44 @@
+// Options shared by the analyst commands (`agg`, `count-by-value`, `explain`): inputs, filter, session
+// settings and output. One definition, so every command spells and checks them the same way.
+import type { Argv } from 'yargs';
+import { PaylakeError } from '../errors/paylake-error.js';
+
+/** Output formats of query commands. */
+export const QUERY_FORMATS = ['table', 'csv', 'json', 'jsonl'] as const;
+
+/** A query command's output format. */
+export type QueryFormat = (typeof QUERY_FORMATS)[number];
+
+/** The parsed shared options. */
+export interface QueryArgs {
+  paths: string[];
+  where?: string;
+  limit?: number;
+  format?: QueryFormat;
+  output?: string;
+  workers?: number;
+  memory?: string;
+  quiet?: boolean;
+}
+
+/** Adds the shared options to a command. */
+export function withQueryOptions<T>(y: Argv<T>): Argv<T & QueryArgs> {
+  return y
+    .positional('paths', { type: 'string', array: true, demandOption: true, description: 'Parquet file, directory (dt= partitions) or glob' })
+    .option('where', { type: 'string', description: "Filter, in Spark SQL: \"status = 'APPROVED' AND amount_minor > 10000\"" })
+    .option('limit', { type: 'number', description: 'Keep at most N result rows' })
+    .option('format', { choices: QUERY_FORMATS, description: 'Output format [default: table, or from the --output extension]' })
+    .option('output', { type: 'string', description: 'Write the result to this file (.csv, .json, .jsonl) or directory (.parquet) instead of stdout' })
+    .option('workers', { type: 'number', description: 'Worker threads [default: CPU count]' })
+    .option('memory', { type: 'string', description: 'Memory budget, e.g. 2GB' })
+    .option('quiet', { type: 'boolean', description: 'No progress bar' })
+    .check((a) => {
+      if (a.limit !== undefined && (!Number.isSafeInteger(a.limit) || a.limit < 0)) {
+        throw new PaylakeError('USAGE', `--limit must be a non-negative integer, got ${String(a.limit)}`);
+      }
+      if (a.workers !== undefined && (!Number.isSafeInteger(a.workers) || a.workers < 1)) {
+        throw new PaylakeError('USAGE', `--workers must be a positive integer, got ${String(a.workers)}`);
+      }
+      return true;
+    }) as unknown as Argv<T & QueryArgs>;
+}
