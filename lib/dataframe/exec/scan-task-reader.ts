@@ -1,13 +1,17 @@
 // Reads one scan task (one row group of one file) as batches of the scan's read schema, inside a worker:
 // file columns from the row group, partition columns as constants from the task, columns that an older
-// file lacks (schema evolution by added nullable columns) as NULL. Open files are cached per worker.
+// file lacks (schema evolution by added nullable columns) as NULL, every column in its engine Arrow type.
+// Open files are cached per worker.
 import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Struct, makeData, vectorFromArray } from 'apache-arrow';
+import type { Data, DataType as ArrowDataType } from 'apache-arrow';
 import { constantVector } from '../../io/dataset/parquet-dataset.js';
 import type { PartitionValue } from '../../io/dataset/hive-partitioning.js';
 import { fileSystemFor } from '../../io/fs/resolve-file-system.js';
 import { openParquet } from '../../io/parquet/parquet-reader.js';
 import type { ParquetReader } from '../../io/parquet/parquet-reader.js';
 import { toArrowType } from '../types/arrow-type.js';
+import type { DataType } from '../types/data-type.js';
+import { columnFromData, columnToData } from '../physical/expr-eval/arrow-column.js';
 import type { Schema } from '../types/schema.js';
 
 /** What a worker needs to read a scan task. */
@@ -36,6 +40,15 @@ function readerFor(uri: string): Promise<ParquetReader> {
 }
 
 /**
+ * A column in the engine's Arrow type: narrow integers, dictionaries, other timestamp units and large
+ * strings from the file are widened here, once, so every operator above sees one type per column.
+ */
+function engineData(data: Data, type: DataType, name: string, arrowType: ArrowDataType): Data {
+  if (String(data.type) === String(arrowType)) return data;
+  return columnToData(columnFromData(data, type, name));
+}
+
+/**
  * The task's rows as batches whose columns are exactly `readSchema` (engine Arrow types), in order.
  * @example for (const b of await readScanTask(spec)) process(b)
  */
@@ -54,7 +67,7 @@ export async function readScanTask(spec: ScanTaskSpec): Promise<RecordBatch[]> {
       if (p !== undefined) return constantVector(arrowType, spec.partitionValues[p] ?? null, b.numRows).data[0]!;
       const col = inFile.has(f.name) ? b.getChild(f.name) : null;
       if (col === null) return vectorFromArray(new Array<null>(b.numRows).fill(null), arrowType).data[0]!;
-      return col.data[0]!;
+      return engineData(col.data[0]!, f.type, f.name, arrowType);
     });
     if (arrowFields.length === 0) {
       children.forEach((d, i) => arrowFields.push(new ArrowField(spec.readSchema.fields[i]!.name, d.type, spec.readSchema.fields[i]!.nullable)));
