@@ -1,5 +1,6 @@
 // Strict, exact parsing of one CSV cell into the value its column type stores (bigint for int64,
 // timestamps and decimals; never through a float unless the column is float64).
+import { daysFromCivil, isValidCivilDate } from '../../calendar/civil-time.js';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import type { CsvColumnSpec } from './csv-column-type.js';
 
@@ -24,24 +25,6 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-
-/** True when y-m-d is a real proleptic Gregorian date. */
-function validDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
-  return d <= days;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 function parseInt32(text: string): CsvValue | CsvValueError {
   if (!INT.test(text)) return INVALID;
@@ -73,7 +56,7 @@ function parseDate(text: string): CsvValue | CsvValueError {
   const m = DATE.exec(text);
   if (!m) return INVALID;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return validDate(y, mo, d) ? daysFromCivil(y, mo, d) : { invalid: true, why: 'no such date' };
+  return isValidCivilDate(y, mo, d) ? daysFromCivil(y, mo, d) : { invalid: true, why: 'no such date' };
 }
 
 function parseTimestamp(text: string): CsvValue | CsvValueError {
@@ -82,7 +65,7 @@ function parseTimestamp(text: string): CsvValue | CsvValueError {
     return /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? { invalid: true, why: 'no zone (add Z or an offset such as +01:00)' } : INVALID;
   }
   const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
-  if (!validDate(y, mo, d)) return { invalid: true, why: 'no such date' };
+  if (!isValidCivilDate(y, mo, d)) return { invalid: true, why: 'no such date' };
   if (h > 23 || mi > 59 || s > 59) return { invalid: true, why: 'no such time of day' };
   const digits = (m[7] ?? '').padEnd(9, '0');
   if (!digits.endsWith('000')) return { invalid: true, why: 'more precise than microseconds' };

@@ -1,4 +1,5 @@
 // Hive-style partition directories (`dt=2026-11-21/merchant=42/`) as typed columns, inferred as Spark 3.5 does.
+import { parseIsoDate } from '../../calendar/civil-time.js';
 import { DateDay, Field, Int32, Int64, Utf8 } from 'apache-arrow';
 import type { DataType } from 'apache-arrow';
 
@@ -27,7 +28,6 @@ function unescapePathName(s: string): string {
 }
 
 const INT = /^[+-]?\d+$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const INT32_MIN = -(2n ** 31n);
 const INT32_MAX = 2n ** 31n - 1n;
 const INT64_MIN = -(2n ** 63n);
@@ -35,13 +35,7 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 /** Days since 1970-01-01 of a valid `YYYY-MM-DD`, or null when the date does not exist (2026-02-30). */
 export function parseDateDays(s: string): number | null {
-  const m = DATE.exec(s);
-  if (m === null) return null;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return ms / 86_400_000;
+  return parseIsoDate(s);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Parses the text of DATE '...' and TIMESTAMP '...' literals exactly (no Date rounding, µs precision).
 // Zone-less timestamps are read in UTC, paylake's pinned session time zone.
+import { daysFromCivil, isValidCivilDate } from '../../../calendar/civil-time.js';
 import { PaylakeError } from '../../../errors/paylake-error.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -9,7 +10,7 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\
 export function parseDateLiteral(text: string): number {
   const m = DATE.exec(text.trim());
   if (!m) throw new PaylakeError('PARSE_ERROR', `DATE '${text}' is not a date; write YYYY-MM-DD`);
-  return daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]), text);
+  return civilDays(Number(m[1]), Number(m[2]), Number(m[3]), text);
 }
 
 /** Microseconds since the epoch of a timestamp text (UTC unless it carries an offset). */
@@ -18,7 +19,7 @@ export function parseTimestampLiteral(text: string): bigint {
   if (!m) {
     throw new PaylakeError('PARSE_ERROR', `TIMESTAMP '${text}' is not a timestamp; write YYYY-MM-DD HH:MM:SS[.ffffff]`);
   }
-  const days = daysFromCivil(Number(m[1]), Number(m[2]), Number(m[3]), text);
+  const days = civilDays(Number(m[1]), Number(m[2]), Number(m[3]), text);
   const [h, mi, s] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
   if (h > 23 || mi > 59 || s > 59) throw new PaylakeError('PARSE_ERROR', `TIMESTAMP '${text}' has an invalid time of day`);
   const frac = BigInt((m[7] ?? '').padEnd(6, '0').slice(0, 6) || '0');
@@ -33,13 +34,7 @@ export function parseTimestampLiteral(text: string): bigint {
   return seconds * 1_000_000n + frac;
 }
 
-function daysFromCivil(y: number, m: number, d: number, text: string): number {
-  // setUTCFullYear, unlike Date.UTC, does not map years 0..99 to 1900..1999.
-  const back = new Date(0);
-  back.setUTCFullYear(y, m - 1, d);
-  const ms = back.getTime();
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) {
-    throw new PaylakeError('PARSE_ERROR', `'${text}' is not a valid calendar date`);
-  }
-  return Math.round(ms / 86_400_000);
+function civilDays(y: number, m: number, d: number, text: string): number {
+  if (!isValidCivilDate(y, m, d)) throw new PaylakeError('PARSE_ERROR', `'${text}' is not a valid calendar date`);
+  return daysFromCivil(y, m, d);
 }

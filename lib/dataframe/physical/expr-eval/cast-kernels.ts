@@ -5,7 +5,7 @@ import { isPaylakeError, PaylakeError } from '../../../errors/paylake-error.js';
 import { parseTimestampLiteral } from '../../expr/parser/temporal-literal.js';
 import type { DataType, DecimalType } from '../../types/data-type.js';
 import { typeName } from '../../types/data-type.js';
-import { formatDate, formatTimestamp, daysFromCivil, floorDivMicros } from './civil-time.js';
+import { formatDate, formatTimestamp, daysFromCivil, floorDivMicros } from '../../../calendar/civil-time.js';
 import { getBit, makeColumn, newBitmap, nullColumn, setBit, clearBit, fullBitmap } from './column.js';
 import type { Column } from './column.js';
 import { decimalOverflowError, formatUnscaled, rescale } from './decimal-kernels.js';

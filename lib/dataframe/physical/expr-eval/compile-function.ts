@@ -8,7 +8,7 @@ import type { DataType, DecimalType } from '../../types/data-type.js';
 import { types } from '../../types/data-type.js';
 import { absNumeric, overflowError } from './arithmetic-kernels.js';
 import { columnWriter, doubleToString, readRow } from './cast-kernels.js';
-import { civilFromDays, daysFromCivil, floorDivMicros } from './civil-time.js';
+import { civilFromDays, daysFromCivil, floorDivMicros } from '../../../calendar/civil-time.js';
 import { fullBitmap, getBit, clearBit } from './column.js';
 import type { Column } from './column.js';
 import { castColumn } from './cast-kernels.js';

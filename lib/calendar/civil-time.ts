@@ -1,5 +1,24 @@
 // Exact proleptic-Gregorian conversions between day numbers and civil dates (Howard Hinnant's
-// algorithms) and the text forms Spark prints for dates and timestamps, all in UTC.
+// algorithms), date validation, and the text forms Spark prints for dates and timestamps, all in UTC.
+// The one calendar of the project: the parser, the evaluator, CSV and partition values all use it.
+
+/** True when y-m-d is a real proleptic Gregorian date (2026-02-30 is not). */
+export function isValidCivilDate(y: number, m: number, d: number): boolean {
+  if (!Number.isInteger(y) || !Number.isInteger(m) || !Number.isInteger(d) || m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+  return d <= days;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 of a strict `YYYY-MM-DD` text, or null when it is not one or not a real date. */
+export function parseIsoDate(text: string): number | null {
+  const m = ISO_DATE.exec(text);
+  if (m === null) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return isValidCivilDate(y, mo, d) ? daysFromCivil(y, mo, d) : null;
+}
 
 /** Days since 1970-01-01 of a civil date. */
 export function daysFromCivil(y: number, m: number, d: number): number {
