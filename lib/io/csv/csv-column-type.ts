@@ -1,5 +1,8 @@
 // The column types a CSV reader can produce, how users spell them, and the Arrow type each becomes.
-import { Bool, DateDay, Decimal, Float64, Int32, Int64, TimestampMicrosecond, Utf8, type DataType } from 'apache-arrow';
+import type { DataType } from 'apache-arrow';
+import { toArrowType } from '../../dataframe/types/arrow-type.js';
+import { types } from '../../dataframe/types/data-type.js';
+import type { DataType as LogicalType } from '../../dataframe/types/data-type.js';
 import { PaylakeError } from '../../errors/paylake-error.js';
 
 /**
@@ -36,28 +39,19 @@ export function csvColumnTypeName(spec: CsvColumnSpec): CsvColumnType {
   return spec.kind === 'decimal' ? `decimal(${spec.precision},${spec.scale})` : spec.kind;
 }
 
+/** The engine type a column of this spec is read into (a CSV timestamp carries a zone: an instant, UTC). */
+export function logicalTypeOf(spec: CsvColumnSpec): LogicalType {
+  switch (spec.kind) {
+    case 'decimal':
+      return types.decimal(spec.precision, spec.scale);
+    case 'timestamp':
+      return types.timestamp;
+    default:
+      return types[spec.kind];
+  }
+}
+
 /** The Arrow type a column of this spec is read into. */
 export function arrowTypeOf(spec: CsvColumnSpec): DataType {
-  switch (spec.kind) {
-    case 'string':
-      return new Utf8();
-    case 'int32':
-      return new Int32();
-    case 'int64':
-      return new Int64();
-    case 'float64':
-      return new Float64();
-    case 'boolean':
-      return new Bool();
-    case 'date':
-      return new DateDay();
-    case 'timestamp':
-      return new TimestampMicrosecond('UTC');
-    case 'decimal':
-      return new Decimal(spec.scale, spec.precision, 128);
-    default: {
-      const never: never = spec;
-      throw new PaylakeError('INTERNAL', `unhandled CSV column spec ${JSON.stringify(never)}`);
-    }
-  }
+  return toArrowType(logicalTypeOf(spec));
 }
