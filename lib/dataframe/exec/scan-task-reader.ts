@@ -1,12 +1,13 @@
 // Reads one scan task (one row group of one file) as batches of the scan's read schema, inside a worker:
 // file columns from the row group, partition columns as constants from the task, columns that an older
 // file lacks (schema evolution by added nullable columns) as NULL, every column in its engine Arrow type.
-// Open files are cached per worker.
+// Open files are cached per worker; decoding runs in the worker's own thread (parquet-in-thread-decoder.ts).
 import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Struct, makeData, vectorFromArray } from 'apache-arrow';
 import type { Data, DataType as ArrowDataType } from 'apache-arrow';
 import { constantVector } from '../../io/dataset/parquet-dataset.js';
 import type { PartitionValue } from '../../io/dataset/hive-partitioning.js';
 import { fileSystemFor } from '../../io/fs/resolve-file-system.js';
+import { inThreadDecoder } from '../../io/parquet/parquet-in-thread-decoder.js';
 import { openParquet } from '../../io/parquet/parquet-reader.js';
 import type { ParquetReader } from '../../io/parquet/parquet-reader.js';
 import { toArrowType } from '../types/arrow-type.js';
@@ -32,7 +33,7 @@ function readerFor(uri: string): Promise<ParquetReader> {
   let r = readers.get(uri);
   if (r === undefined) {
     if (readers.size >= MAX_OPEN_READERS) readers.delete(readers.keys().next().value as string);
-    r = openParquet(fileSystemFor(uri), uri);
+    r = openParquet(fileSystemFor(uri), uri, { decoder: inThreadDecoder });
     r.catch(() => readers.delete(uri));
     readers.set(uri, r);
   }

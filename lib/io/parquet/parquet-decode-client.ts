@@ -26,7 +26,14 @@ export class DecodeFailedError extends Error {
   }
 }
 
-type Body = DecodeRequest extends infer R ? (R extends DecodeRequest ? Omit<R, 'id'> : never) : never;
+/** A decode request without its id (the decoder numbers them). */
+export type DecodeRequestBody = DecodeRequest extends infer R ? (R extends DecodeRequest ? Omit<R, 'id'> : never) : never;
+
+/** Runs decode requests: in a disposable worker thread, or in this thread (see parquet-in-thread-decoder.ts). */
+export interface ParquetDecoder {
+  /** Resolves with Arrow IPC stream bytes or rejects with a {@link DecodeFailedError}. */
+  request(body: DecodeRequestBody, timeoutMs?: number): Promise<Uint8Array>;
+}
 
 interface Job {
   readonly req: DecodeRequest;
@@ -45,14 +52,14 @@ function workerUrl(): URL {
 }
 
 /** One decode worker, used by one request at a time; replaced after a crash, a timeout or memory growth. */
-export class ParquetDecodeClient {
+export class ParquetDecodeClient implements ParquetDecoder {
   private worker: Worker | null = null;
   private active: { job: Job; timer: NodeJS.Timeout } | null = null;
   private readonly queue: Job[] = [];
   private nextId = 1;
 
   /** Sends one request; resolves with the Arrow IPC bytes or rejects with a {@link DecodeFailedError}. */
-  request(body: Body, timeoutMs: number = DEFAULT_DECODE_TIMEOUT_MS): Promise<Uint8Array> {
+  request(body: DecodeRequestBody, timeoutMs: number = DEFAULT_DECODE_TIMEOUT_MS): Promise<Uint8Array> {
     return new Promise((resolve, reject) => {
       this.queue.push({ req: { ...body, id: this.nextId++ } as DecodeRequest, timeoutMs, resolve, reject });
       this.pump();

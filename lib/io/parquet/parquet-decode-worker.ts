@@ -1,86 +1,16 @@
-// Worker thread that runs parquet-wasm. A wasm panic on a corrupt file escapes every promise and poisons the
-// module instance, so decoding lives here where the reader can discard the whole thread (see parquet-decode-client.ts).
+// Worker thread that runs parquet-wasm for readers on the main thread. A wasm panic on a corrupt file escapes
+// every promise and poisons the module instance, so decoding lives here where the reader can discard the whole
+// thread (see parquet-decode-client.ts).
 import { parentPort } from 'node:worker_threads';
-import { tableFromIPC } from 'apache-arrow';
-import { parquetScan } from 'hyparquet';
-import { ParquetFile, wasmMemory } from 'parquet-wasm';
+import { wasmMemory } from 'parquet-wasm';
 import { messageOf } from '../../errors/paylake-error.js';
-import { fileSystemFor } from '../fs/resolve-file-system.js';
-import type { DecodeRequest, DecodeResponse, DecodeRowGroupRequest } from './parquet-decode-protocol.js';
-
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
-/** Open files, most recent last; a footer is parsed once per file, not once per row group. */
-const open = new Map<string, ParquetFile>();
-const MAX_OPEN = 4;
-
-async function parquetFile(uri: string): Promise<ParquetFile> {
-  const hit = open.get(uri);
-  if (hit !== undefined) {
-    open.delete(uri);
-    open.set(uri, hit);
-    return hit;
-  }
-  const file = await ParquetFile.fromFile(await fileSystemFor(uri).openBlob(uri));
-  open.set(uri, file);
-  if (open.size > MAX_OPEN) {
-    const [oldest, f] = open.entries().next().value as [string, ParquetFile];
-    open.delete(oldest);
-    f.free();
-  }
-  return file;
-}
-
-class Int96RangeError extends Error {}
-
-/**
- * parquet-wasm decodes INT96 into int64 nanoseconds and silently wraps outside 1677-09-21..2262-04-11.
- * An independent decode (hyparquet, exact bigint nanoseconds) must agree value for value, else the read fails.
- */
-async function checkInt96(req: DecodeRowGroupRequest, ipc: Uint8Array): Promise<void> {
-  const table = tableFromIPC(ipc);
-  const blob = await fileSystemFor(req.uri).openBlob(req.uri);
-  const file = { byteLength: blob.size, slice: async (s: number, e?: number) => blob.slice(s, e).arrayBuffer() };
-  const scan = await parquetScan({ file, parsers: { timestampFromNanoseconds: (n: bigint) => n } });
-  for (const name of req.int96Columns) {
-    const exact = (await scan.readColumn({ column: name, rowStart: req.firstRow, rowEnd: req.firstRow + req.numRows })) as ArrayLike<bigint | null>;
-    const got = table.getChild(name);
-    if (got === null) throw new Error(`INT96 column ${name} missing from the decoded row group`);
-    let row = 0;
-    for (const data of got.data) {
-      const values = data.values as BigInt64Array;
-      for (let i = 0; i < data.length; i++, row++) {
-        const want = exact[row];
-        if (want === null || want === undefined) continue;
-        if (want < INT64_MIN || want > INT64_MAX) {
-          throw new Int96RangeError(`INT96 timestamp column ${name}, row ${row} of the row group, lies outside 1677-09-21..2262-04-11`);
-        }
-        if (!got.isValid(row) || values[data.offset + i] !== want) {
-          throw new Int96RangeError(`INT96 timestamp column ${name}, row ${row} of the row group, decodes inconsistently`);
-        }
-      }
-    }
-  }
-}
-
-async function handle(req: DecodeRequest): Promise<{ ipc: Uint8Array }> {
-  const file = await parquetFile(req.uri);
-  if (req.kind === 'schema') return { ipc: file.schema().intoIPCStream() };
-  const table = await file.read({
-    rowGroups: [req.rowGroup],
-    ...(req.columns === null ? {} : { columns: [...req.columns] }),
-    ...(req.batchSize === undefined ? {} : { batchSize: req.batchSize }),
-  });
-  const ipc = table.intoIPCStream();
-  if (req.int96Columns.length > 0) await checkInt96(req, ipc);
-  return { ipc };
-}
+import { Int96RangeError, handleDecodeRequest } from './parquet-decode-handler.js';
+import type { DecodeRequest, DecodeResponse } from './parquet-decode-protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('parquet-decode-worker must run as a worker thread');
 port.on('message', (req: DecodeRequest) => {
-  handle(req).then(
+  handleDecodeRequest(req).then(
     ({ ipc }) => {
       const res: DecodeResponse = { id: req.id, ok: true, ipc, wasmMemoryBytes: wasmMemory().buffer.byteLength };
       port.postMessage(res, [ipc.buffer as ArrayBuffer]);

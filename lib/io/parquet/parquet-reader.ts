@@ -4,7 +4,7 @@ import { RecordBatch, Schema, Struct, makeData, tableFromIPC } from 'apache-arro
 import { PaylakeError } from '../../errors/paylake-error.js';
 import type { FileSystem } from '../fs/file-system.js';
 import { DecodeFailedError, sharedDecodeClient } from './parquet-decode-client.js';
-import type { ParquetDecodeClient } from './parquet-decode-client.js';
+import type { ParquetDecoder } from './parquet-decode-client.js';
 import { readParquetMetadata } from './parquet-metadata.js';
 import type { ParquetFileMetadata } from './parquet-metadata.js';
 
@@ -39,7 +39,7 @@ export interface OpenParquetOptions {
   /** Limit for decoding one row group (or the schema); a corrupt file must not hang a job. */
   readonly timeoutMs?: number;
   /** The decoder to use; the thread's shared one by default. */
-  readonly decoder?: ParquetDecodeClient;
+  readonly decoder?: ParquetDecoder;
 }
 
 function wrapFailure(e: unknown, where: string): PaylakeError {
@@ -81,7 +81,7 @@ class ParquetFileReader implements ParquetReader {
     readonly uri: string,
     readonly metadata: ParquetFileMetadata,
     readonly schema: Schema,
-    private readonly decoder: ParquetDecodeClient,
+    private readonly decoder: ParquetDecoder,
     private readonly timeoutMs: number | undefined,
   ) {
     let first = 0;
