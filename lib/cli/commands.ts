@@ -6,9 +6,11 @@ import { countByValueCommand } from './count-by-value.command.js';
 import { explainCommand } from './explain.command.js';
 import { genCommand } from './gen.command.js';
 import { headCommand } from './head.command.js';
+import { jobsCommand } from './jobs.command.js';
 import { quickstartCommand } from './quickstart.command.js';
+import { runCommand } from './run.command.js';
 import { schemaCommand } from './schema.command.js';
 
 /** Every `paylake` command, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [quickstartCommand, genCommand, schemaCommand, headCommand, countByValueCommand, aggCommand, explainCommand];
+export const commands: CommandModule<any, any>[] = [quickstartCommand, genCommand, schemaCommand, headCommand, countByValueCommand, aggCommand, explainCommand, jobsCommand, runCommand];

@@ -1,8 +1,7 @@
 // Writes a DataFrame's result to files with an all-or-nothing commit: everything is written under a
 // temporary sibling and renamed into place only when complete, so a failed or killed run leaves the
 // previous output untouched. Parquet output is a directory (part files + `_SUCCESS`), as Spark writes it.
-import * as path from 'node:path';
-import { PaylakeError } from '../errors/paylake-error.js';
+import { commitDirectory, commitFile } from '../io/fs/output-commit.js';
 import { fileSystemFor } from '../io/fs/resolve-file-system.js';
 import { ParquetFileWriter } from '../io/parquet/parquet-writer.js';
 import type { ParquetCodec } from '../io/parquet/parquet-writer.js';
@@ -27,8 +26,7 @@ export class DataFrameWriter {
   async parquet(target: string, options: { codec?: ParquetCodec; rowGroupRows?: number } = {}): Promise<WriteResult> {
     const batches = await this.df.execute();
     const fs = fileSystemFor(target);
-    return commit(target, async (tmp) => {
-      await fs.mkdirs(tmp);
+    const rows = await commitDirectory(target, async (tmp) => {
       const writer = await ParquetFileWriter.open(fs.join(tmp, 'part-00000.parquet'), arrowSchemaOf(this.df.schema), {
         ...(options.codec === undefined ? {} : { codec: options.codec }),
         ...(options.rowGroupRows === undefined ? {} : { maxRowGroupRows: options.rowGroupRows }),
@@ -44,6 +42,7 @@ export class DataFrameWriter {
       await fs.writeFile(fs.join(tmp, '_SUCCESS'), '');
       return batches.reduce((s, b) => s + b.numRows, 0);
     });
+    return { path: target, rows };
   }
 
   /** One RFC 4180 CSV file with a header, injection-safe (see README). */
@@ -64,38 +63,11 @@ export class DataFrameWriter {
   private async report(target: string, format: 'csv' | 'json' | 'jsonl'): Promise<WriteResult> {
     const table = await this.df.toArrow();
     const fs = fileSystemFor(target);
-    return commit(target, async (tmp) => {
+    await commitFile(target, async (tmp) => {
       const out = await fs.openWriteStream(tmp);
       await writeReport(table, format, out);
       await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-      return table.numRows;
     });
+    return { path: target, rows: table.numRows };
   }
-}
-
-/** Writes via `produce(tmp)` and then renames the temporary into `target`, replacing what was there. */
-async function commit(target: string, produce: (tmp: string) => Promise<number>): Promise<WriteResult> {
-  if (target.trim() === '') throw new PaylakeError('INVALID_PATH', 'empty output path');
-  const fs = fileSystemFor(target);
-  const dir = path.dirname(target);
-  const tmp = fs.join(dir, `.${path.basename(target)}.paylake-tmp-${process.pid}`);
-  const old = fs.join(dir, `.${path.basename(target)}.paylake-old-${process.pid}`);
-  await fs.remove(tmp);
-  let rows: number;
-  try {
-    rows = await produce(tmp);
-  } catch (e) {
-    await fs.remove(tmp);
-    throw e;
-  }
-  const existed = await fs.exists(target);
-  if (existed) await fs.rename(target, old);
-  try {
-    await fs.rename(tmp, target);
-  } catch (e) {
-    if (existed) await fs.rename(old, target);
-    throw e;
-  }
-  if (existed) await fs.remove(old);
-  return { path: target, rows };
 }

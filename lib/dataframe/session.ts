@@ -7,6 +7,8 @@ import { PaylakeError } from '../errors/paylake-error.js';
 import { discoverParquetDataset } from '../io/dataset/parquet-dataset.js';
 import type { ParquetDataset } from '../io/dataset/parquet-dataset.js';
 import { DataFrame } from './dataframe.js';
+import { textFile } from './lines/text-dataset.js';
+import type { TextDataset } from './lines/text-dataset.js';
 import { WorkerPool } from './exec/worker-pool.js';
 import type { PlannerContext } from './physical/physical-planner.js';
 import { partitionPredicate } from './physical/scan/partition-pruning.js';
@@ -77,6 +79,16 @@ export class Session {
       partitionColumns: dataset.partitionColumns.map((f) => f.name),
     };
     return new DataFrame(this, ScanNode.create(source));
+  }
+
+  /**
+   * A dataset of the lines of text files (a file, a directory or a glob; `.gz` read whole), whose
+   * JavaScript lambdas run in the workers. Local-only: it cannot be compiled to Spark.
+   * @example const n = await session.textFile('data/raw/gateway/dt=2026-11-01').filter((l) => !l.includes('ERROR')).count()
+   */
+  textFile(...paths: string[]): TextDataset<string> {
+    this.checkOpen();
+    return textFile(this, paths);
   }
 
   /** Ends the worker pool. The session cannot run anything afterwards. */

@@ -14,6 +14,7 @@
  * - IO: a file-system operation failed
  * - OVERFLOW: an exact integer result does not fit its type
  * - ARITHMETIC: division by zero and other arithmetic errors Spark raises under ANSI mode
+ * - USER_CODE: a function the user wrote (a lines-API lambda) threw; the message names it and the input
  * - INTERNAL: a bug in paylake; the message asks for a report
  * - CANCELLED: the run was cancelled (Ctrl-C or an abort signal) before it finished; nothing was published
  */
@@ -30,6 +31,7 @@ export type ErrorCode =
   | 'IO'
   | 'OVERFLOW'
   | 'ARITHMETIC'
+  | 'USER_CODE'
   | 'INTERNAL'
   | 'CANCELLED';
 

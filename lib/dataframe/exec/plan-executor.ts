@@ -13,7 +13,9 @@ import { sortBatches } from '../physical/sort/sort-batches.js';
 import { aggregationBuilder, filterOperator, limitOperator, mapBatches, projectOperator } from './batch-operators.js';
 import { handlerRef } from './handler-ref.js';
 import type { ProgressSink } from './progress-reporter.js';
+import { scanTaskSpec } from './scan-fragment.js';
 import type { ScanFragmentPayload, ScanFragmentResult } from './scan-fragment.js';
+import { scanTaskDecodeError } from './scan-task-reader.js';
 import { runTasks } from './task-scheduler.js';
 import type { TaskSpec } from './task-scheduler.js';
 import type { WorkerPool } from './worker-pool.js';
@@ -90,6 +92,7 @@ async function gather(plan: GatherExec, ctx: ExecutionContext): Promise<RecordBa
     },
     ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
     ...(ctx.progress === undefined ? {} : { progress: ctx.progress }),
+    explainDeath: (index) => scanTaskDecodeError(scanTaskSpec(scan, scan.tasks[index]!)),
   });
   return results.flatMap((ipc) => tableFromIPC(ipc).batches.filter((b) => b.numRows > 0));
 }

@@ -12,6 +12,7 @@ import { toArrowType } from '../types/arrow-type.js';
 import type { Schema } from '../types/schema.js';
 import { aggregationBuilder, filterOperator, limitOperator, mapBatches, projectOperator } from './batch-operators.js';
 import { readScanTask } from './scan-task-reader.js';
+import type { ScanTaskSpec } from './scan-task-reader.js';
 
 /** One task: the stage's operators (with the scan's task list emptied) and the row group to read. */
 export interface ScanFragmentPayload {
@@ -47,17 +48,16 @@ function stageOperators(plan: PhysicalPlan): { scan: ParquetScanExec; above: Phy
   }
 }
 
+/** What the reader needs to read one task of a scan. */
+export function scanTaskSpec(scan: ParquetScanExec, task: ParquetScanTask): ScanTaskSpec {
+  return { uri: task.uri, rowGroup: task.rowGroup, readSchema: scan.readSchema, partitionColumns: scan.partitionColumns, partitionValues: task.partitionValues };
+}
+
 /** The task handler (see workers/protocol.ts). */
 export async function runScanFragment(payload: ScanFragmentPayload, ctx: TaskContext): Promise<ScanFragmentResult> {
   const { scan, above } = stageOperators(payload.plan);
   const task = payload.task;
-  let batches = await readScanTask({
-    uri: task.uri,
-    rowGroup: task.rowGroup,
-    readSchema: scan.readSchema,
-    partitionColumns: scan.partitionColumns,
-    partitionValues: task.partitionValues,
-  });
+  let batches = await readScanTask(scanTaskSpec(scan, task));
   ctx.countRows(task.rows);
   batches = applyScanFilters(scan, batches);
   let schema: Schema = scan.schema;

@@ -6,6 +6,8 @@ import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Struct, makeDa
 import type { Data, DataType as ArrowDataType } from 'apache-arrow';
 import { constantVector } from '../../io/dataset/parquet-dataset.js';
 import type { PartitionValue } from '../../io/dataset/hive-partitioning.js';
+import { isPaylakeError } from '../../errors/paylake-error.js';
+import type { PaylakeError } from '../../errors/paylake-error.js';
 import { fileSystemFor } from '../../io/fs/resolve-file-system.js';
 import { inThreadDecoder } from '../../io/parquet/parquet-in-thread-decoder.js';
 import { openParquet } from '../../io/parquet/parquet-reader.js';
@@ -57,8 +59,7 @@ export async function readScanTask(spec: ScanTaskSpec): Promise<RecordBatch[]> {
   const reader = await readerFor(spec.uri);
   const inFile = new Set(reader.schema.fields.map((f) => f.name));
   const partitionIndex = new Map(spec.partitionColumns.map((n, i) => [n, i]));
-  const fileColumns = spec.readSchema.fields.map((f) => f.name).filter((n) => inFile.has(n) && !partitionIndex.has(n));
-  const batches = await reader.readRowGroup(spec.rowGroup, { columns: fileColumns });
+  const batches = await reader.readRowGroup(spec.rowGroup, { columns: fileColumnsOf(reader, spec) });
   const arrowFields: ArrowField[] = [];
   const out: RecordBatch[] = [];
   for (const b of batches) {
@@ -77,4 +78,26 @@ export async function readScanTask(spec: ScanTaskSpec): Promise<RecordBatch[]> {
     out.push(new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: b.numRows, nullCount: 0, children })));
   }
   return out;
+}
+
+/** The columns of the task's read schema that the file holds (partition columns come from the path). */
+function fileColumnsOf(reader: ParquetReader, spec: ScanTaskSpec): string[] {
+  const inFile = new Set(reader.schema.fields.map((f) => f.name));
+  return spec.readSchema.fields.map((f) => f.name).filter((n) => inFile.has(n) && !spec.partitionColumns.includes(n));
+}
+
+/**
+ * Why a scan task keeps killing its worker, when the cause is in the file: decodes the task's row group
+ * again in the caller's disposable decode thread, where a wasm panic becomes PARQUET_CORRUPT naming the
+ * file and row group instead of killing the caller. Undefined when it decodes there (the death had another
+ * cause, such as memory). For the coordinator, after the scheduler's last attempt.
+ */
+export async function scanTaskDecodeError(spec: ScanTaskSpec): Promise<PaylakeError | undefined> {
+  try {
+    const reader = await openParquet(fileSystemFor(spec.uri), spec.uri);
+    await reader.readRowGroup(spec.rowGroup, { columns: fileColumnsOf(reader, spec) });
+    return undefined;
+  } catch (e) {
+    return isPaylakeError(e) ? e : undefined;
+  }
 }

@@ -48,6 +48,12 @@ export interface RunTasksOptions<R> {
    * thread has exited: the caller removes scratch files here. Its own errors do not replace the run's error.
    */
   readonly onCancel?: (reason: PaylakeError) => void | Promise<void>;
+  /**
+   * Called when a task's worker died on its last attempt, to find the cause in the task's input (a scan
+   * re-reads its row group where a decoder crash cannot kill the caller). The error it returns replaces the
+   * generic worker-death error, whose "last cause" is often just a wasm trap such as `unreachable`.
+   */
+  readonly explainDeath?: (index: number) => Promise<PaylakeError | undefined>;
 }
 
 /** Totals of a successful run. */
@@ -139,12 +145,13 @@ export async function runTasks<R>(pool: WorkerPool, tasks: readonly TaskSpec[], 
       }
       case 'died':
         if (attempt >= maxAttempts) {
+          const explained = await options.explainDeath?.(index).catch(() => undefined);
           fail(
-            new PaylakeError(
-              'INTERNAL',
-              `${task.description} failed ${attempt} times because its worker thread died; last cause: ${outcome.cause.message}`,
-              { cause: outcome.cause },
-            ),
+            explained === undefined
+              ? new PaylakeError('INTERNAL', `${task.description} failed ${attempt} times because its worker thread died; last cause: ${outcome.cause.message}`, {
+                  cause: outcome.cause,
+                })
+              : new PaylakeError(explained.code, `${task.description} failed after ${attempt} worker deaths: ${explained.message}`, { cause: explained }),
           );
           return undefined;
         }

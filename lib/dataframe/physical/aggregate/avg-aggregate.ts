@@ -8,7 +8,8 @@ import { PaylakeError } from '../../../errors/paylake-error.js';
 import { toArrowType } from '../../types/arrow-type.js';
 import { types, typeName } from '../../types/data-type.js';
 import type { DataType, DecimalType } from '../../types/data-type.js';
-import { decimalAvgType, decimalDivideType, decimalSumType } from '../../types/type-coercion.js';
+import { decimalAvgType, decimalSumType } from '../../types/type-coercion.js';
+import { formatUnscaled } from '../../expr/display-expr.js';
 import { columnFromData } from '../expr-eval/arrow-column.js';
 import { getBit, makeColumn } from '../expr-eval/column.js';
 import type { Column } from '../expr-eval/column.js';
@@ -24,17 +25,15 @@ import { ensureCapacity } from './typed-array-growth.js';
 const DIVISION_SCALE = 39;
 
 /**
- * The unscaled avg of a decimal column as Spark 3.5's Average computes it: sum (decimalSumType) divided
- * by count cast to decimal(20,0) — Decimal division at scale 39, HALF_UP — then rounded HALF_UP to the
- * Divide's result scale, then cast HALF_UP to decimalAvgType. Each step is exact bigint arithmetic.
+ * The unscaled avg of a decimal column as Spark 3.5's Average computes it: DecimalDivideWithOverflowCheck
+ * divides the sum by the count (Decimal division at scale 39, HALF_UP) and rounds that once, HALF_UP, to
+ * decimalAvgType's scale. (Spark before 3.4 rounded to the Divide's own result scale first; 3.5 does not.)
  */
 export function sparkDecimalAverage(sum: bigint, count: bigint, input: DecimalType): bigint {
   const s = input.scale;
-  const divideScale = decimalDivideType(decimalSumType(input), types.decimal(20, 0)).scale;
   const resultScale = decimalAvgType(input).scale;
   const q39 = divideHalfUp(sum * pow10Big(DIVISION_SCALE - s), count);
-  const q1 = divideHalfUp(q39, pow10Big(DIVISION_SCALE - divideScale));
-  return resultScale <= divideScale ? divideHalfUp(q1, pow10Big(divideScale - resultScale)) : q1 * pow10Big(resultScale - divideScale);
+  return divideHalfUp(q39, pow10Big(DIVISION_SCALE - resultScale));
 }
 
 /**
@@ -109,18 +108,32 @@ class ExactAvgAggregate implements AggregateFunction {
       }
       return makeColumn(this.resultType, n, out, validity);
     }
+    // Spark (ANSI) keeps the running sum in decimalSumType and fails when it, or the average, does not fit.
+    const sumType = decimalSumType(input);
+    const resultType = this.resultType as DecimalType;
     const words = new Uint32Array(4 * n);
     for (let i = 0; i < n; i++) {
       const g = order[i]!;
       const c = this.counts[g]!;
       if (c === 0) continue;
-      writeDecimalBigInt(words, i, sparkDecimalAverage(this.acc.total(g), BigInt(c), input));
+      const sum = this.checked(this.acc.total(g), sumType, 'sum');
+      writeDecimalBigInt(words, i, this.checked(sparkDecimalAverage(sum, BigInt(c), input), resultType, 'average'));
     }
     return makeColumn(this.resultType, n, words, validity);
   }
 
   bytesPerGroup(): number {
     return this.acc.bytesPerGroup() + 8;
+  }
+
+  private checked(unscaled: bigint, type: DecimalType, what: string): bigint {
+    const limit = pow10Big(type.precision);
+    if (unscaled < limit && unscaled > -limit) return unscaled;
+    throw new PaylakeError(
+      'OVERFLOW',
+      `${describeAggregate(this.spec)}: the exact ${what} ${formatUnscaled(unscaled, type.scale)} does not fit ${typeName(type)} ` +
+        '(Spark ANSI mode raises ARITHMETIC_OVERFLOW); cast the argument to a decimal with more integer digits, e.g. CAST(x AS DECIMAL(38,2)), to average it',
+    );
   }
 }
 
