@@ -1,13 +1,13 @@
 // Minimal append-only Arrow column builders over typed arrays, for the generator's hot path: no per-row
 // objects, no BigInt per value. Each finish() copies into fresh buffers, so builders are reused batch after batch.
 import { Int32, Int64, TimestampMicrosecond, Utf8, makeData, type Data } from 'apache-arrow';
+import { TextByteBuffer } from './text-byte-buffer.js';
 
-/** A nullable or non-nullable Utf8 column of ASCII/UTF-8 strings. */
+/** A nullable or non-nullable Utf8 column of UTF-8 strings. */
 export class Utf8ColumnBuilder {
-  private bytes = new Uint8Array(1 << 16);
+  private readonly data = new TextByteBuffer(1 << 16);
   private readonly offsets: Int32Array;
   private readonly validity: Uint8Array;
-  private pos = 0;
   private n = 0;
   private nulls = 0;
 
@@ -16,23 +16,16 @@ export class Utf8ColumnBuilder {
     this.validity = new Uint8Array((capacity + 7) >> 3);
   }
 
-  /** Appends a string (UTF-16 code units below 0x80 are copied directly; others go through TextEncoder). */
+  /** Appends a string. */
   append(s: string): void {
-    const len = s.length;
-    if (this.pos + len * 3 > this.bytes.length) this.grow(len * 3);
-    let p = this.pos;
-    for (let i = 0; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) {
-        p = this.pos + encoder.encodeInto(s, this.bytes.subarray(this.pos)).written;
-        break;
-      }
-      this.bytes[p++] = c;
-    }
-    this.pos = p;
-    this.validity[this.n >> 3]! |= 1 << (this.n & 7);
-    this.n++;
-    this.offsets[this.n] = p;
+    this.data.text(s);
+    this.endValue();
+  }
+
+  /** Appends the UTF-8 bytes `src[start, end)` as one value. */
+  appendBytes(src: Uint8Array, start: number, end: number): void {
+    this.data.copy(src, start, end);
+    this.endValue();
   }
 
   /** Appends NULL. */
@@ -40,7 +33,7 @@ export class Utf8ColumnBuilder {
     this.validity[this.n >> 3]! &= ~(1 << (this.n & 7));
     this.nulls++;
     this.n++;
-    this.offsets[this.n] = this.pos;
+    this.offsets[this.n] = this.data.length;
   }
 
   /** Appends a string or NULL. */
@@ -57,23 +50,21 @@ export class Utf8ColumnBuilder {
       nullCount: this.nulls,
       nullBitmap: this.nulls > 0 ? this.validity.slice(0, (this.n + 7) >> 3) : null,
       valueOffsets: this.offsets.slice(0, this.n + 1),
-      data: this.bytes.slice(0, this.pos),
+      data: this.data.bytes.slice(0, this.data.length),
     });
     this.n = 0;
-    this.pos = 0;
     this.nulls = 0;
+    this.data.clear();
     this.validity.fill(0);
     return data;
   }
 
-  private grow(extra: number): void {
-    const next = new Uint8Array(Math.max(this.bytes.length * 2, this.pos + extra));
-    next.set(this.bytes.subarray(0, this.pos));
-    this.bytes = next;
+  private endValue(): void {
+    this.validity[this.n >> 3]! |= 1 << (this.n & 7);
+    this.n++;
+    this.offsets[this.n] = this.data.length;
   }
 }
-
-const encoder = new TextEncoder();
 
 /** A non-nullable int64 (or µs UTC timestamp) column from non-negative safe integers, written as two 32-bit halves. */
 export class Int64ColumnBuilder {

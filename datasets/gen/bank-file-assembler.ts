@@ -7,61 +7,86 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import type { Writable } from 'node:stream';
 import { SETTLEMENT_COLUMNS } from '../schemas/settlement.schema.js';
-import { ACQUIRERS } from './reference-data.js';
-import type { SettlementSums } from './settlement-writer.js';
+import { ACQUIRERS, CURRENCIES } from './reference-data.js';
+import { dateOfDayNumber } from './settlement-writer.js';
+import type { SettlementTotalsData } from './settlement-totals.js';
 
 async function writeText(out: Writable, text: string | Buffer): Promise<void> {
   if (!out.write(text)) await once(out, 'drain');
 }
 
-/** Writes every settlement file; returns the files written and their line counts (header excluded). */
-export async function assembleBankFiles(partsDir: string, bankDir: string, sums: SettlementSums): Promise<{ files: number; lines: number }> {
+const byString = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Writes every settlement file from the partial files under `partsDir` and the merged line totals (merchant
+ * indexes are named through `merchantIds`); returns the files written and their line counts (header excluded).
+ */
+export async function assembleBankFiles(
+  partsDir: string,
+  bankDir: string,
+  totals: SettlementTotalsData,
+  merchantIds: readonly string[],
+): Promise<{ files: number; lines: number }> {
   await mkdir(bankDir, { recursive: true });
-  // date → acquirer → currency → merchant → sums
-  const byDate = new Map<string, Map<string, Map<string, [string, number[]][]>>>();
-  for (const [key, s] of sums) {
-    const [date, acq, cur, merchant] = key.split('|') as [string, string, string, string];
-    let a = byDate.get(date);
-    if (!a) byDate.set(date, (a = new Map()));
+  // settlement day → acquirer → settlement currency → entries (indexes into totals)
+  const byDay = new Map<number, Map<number, Map<number, number[]>>>();
+  const { keys, sums } = totals;
+  for (let e = 0; e * 4 < keys.length; e++) {
+    const [day, acq, cur] = [keys[e * 4]!, keys[e * 4 + 1]!, keys[e * 4 + 2]!];
+    let a = byDay.get(day);
+    if (!a) byDay.set(day, (a = new Map()));
     let c = a.get(acq);
     if (!c) a.set(acq, (c = new Map()));
     let list = c.get(cur);
     if (!list) c.set(cur, (list = []));
-    list.push([merchant, s]);
+    list.push(e);
   }
   let lines = 0;
-  const dates = [...byDate.keys()].sort();
-  for (const date of dates) {
+  const days = [...byDay.keys()].sort((a, b) => a - b);
+  for (const day of days) {
+    const date = dateOfDayNumber(day);
     const out = createWriteStream(path.join(bankDir, `settlement-${date}.csv`));
     await writeText(out, `${SETTLEMENT_COLUMNS.join(',')}\r\n`);
-    const acqs = byDate.get(date)!;
-    for (const acq of ACQUIRERS) {
-      const curs = acqs.get(acq);
+    const acqs = byDay.get(day)!;
+    for (let acqIndex = 0; acqIndex < ACQUIRERS.length; acqIndex++) {
+      const curs = acqs.get(acqIndex);
       if (!curs) continue;
+      const acq = ACQUIRERS[acqIndex]!;
       const batch = `SB-${date.replaceAll('-', '')}-${acq}`;
       const dir = path.join(partsDir, date, acq);
       if (existsSync(dir)) {
         for (const name of (await readdir(dir)).sort()) {
-          for await (const chunk of createReadStream(path.join(dir, name))) await writeText(out, chunk as string);
+          for await (const chunk of createReadStream(path.join(dir, name))) await writeText(out, chunk as Buffer);
         }
       }
       const trailers: string[] = [];
-      for (const cur of [...curs.keys()].sort()) {
-        const merchants = curs.get(cur)!.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const currencies = [...curs.keys()].sort((a, b) => byString(CURRENCIES[a]!.code, CURRENCIES[b]!.code));
+      for (const curIndex of currencies) {
+        const cur = CURRENCIES[curIndex]!.code;
+        const entries = curs.get(curIndex)!.sort((a, b) => byString(merchantIds[keys[a * 4 + 3]!]!, merchantIds[keys[b * 4 + 3]!]!));
+        // lines, gross, interchange, scheme, markup, net over the DETAIL and FEE lines
         const total = [0, 0, 0, 0, 0, 0];
         let payout = 0;
         const payoutLines: string[] = [];
-        for (const [merchant, s] of merchants) {
-          for (let k = 0; k < 6; k++) total[k]! += s[k]!;
-          const net = s[5]!;
+        for (const e of entries) {
+          for (let k = 0; k < 6; k++) total[k]! += sums[e * 6 + k]!;
+          const net = sums[e * 6 + 5]!;
           payout += net;
-          payoutLines.push(['PAYOUT', batch, date, merchant, '', '', 'MERCHANT_PAYOUT', '', '', '', '', cur, '', '', cur, '', '', '', '', net, net >= 0 ? 'CR' : 'DR'].join(','));
+          const merchant = merchantIds[keys[e * 4 + 3]!]!;
+          payoutLines.push(
+            ['PAYOUT', batch, date, merchant, '', '', 'MERCHANT_PAYOUT', '', '', '', '', cur, '', '', cur, '', '', '', '', net, net >= 0 ? 'CR' : 'DR', '', ''].join(','),
+          );
         }
         await writeText(out, `${payoutLines.join('\r\n')}\r\n`);
-        lines += total[0]! + payoutLines.length;
         const records = total[0]! + payoutLines.length;
+        lines += records;
+        // TRAILER: control totals in their own columns (record_count, payout_minor); the id and
+        // transaction-currency columns stay empty.
         trailers.push(
-          ['TRAILER', batch, date, '', records, '', 'CONTROL_TOTALS', '', '', '', '', cur, payout, '', cur, total[1], total[2], total[3], total[4], total[5], payout >= 0 ? 'CR' : 'DR'].join(','),
+          [
+            ...['TRAILER', batch, date, '', '', '', 'CONTROL_TOTALS', '', '', '', '', '', '', '', cur],
+            ...[total[1], total[2], total[3], total[4], total[5], payout >= 0 ? 'CR' : 'DR', records, payout],
+          ].join(','),
         );
       }
       await writeText(out, `${trailers.join('\r\n')}\r\n`);
@@ -70,5 +95,5 @@ export async function assembleBankFiles(partsDir: string, bankDir: string, sums:
     out.end();
     await once(out, 'finish');
   }
-  return { files: dates.length, lines };
+  return { files: days.length, lines };
 }

@@ -3,6 +3,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { HashRng, STREAM, hash32 } from './hash-random.js';
+import { TextByteBuffer } from './text-byte-buffer.js';
 
 /**
  * Field positions of an event line (0-based, after splitting on ","). The seed job counts by
@@ -55,6 +56,12 @@ const MALFORMED = [
   'ts=?? level=INFO msg="log rotated"',
 ] as const;
 
+/** The chatter lines split at their first space, where the gateway node is inserted. */
+const CHATTER_PARTS = CHATTER.map((c) => [c.slice(0, c.indexOf(' ')), c.slice(c.indexOf(' ') + 1)] as const);
+
+const NL = 10;
+const COMMA = 44;
+
 /** Counts of what a log file holds. */
 export interface GatewayLogStats {
   eventLines: number;
@@ -62,12 +69,19 @@ export interface GatewayLogStats {
   noiseLines: number;
 }
 
-/** Writes one gateway log file; deterministic for a (seed, day, part). */
+/** Size past which {@link GatewayLogWriter.needsFlush} says the buffer should be written out. */
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Writes one gateway log file; deterministic for a (seed, day, part). The caller writes each event line into
+ * {@link GatewayLogWriter.line} and calls {@link GatewayLogWriter.commitEvent}; lines are buffered as bytes.
+ */
 export class GatewayLogWriter {
   private readonly out: WriteStream;
-  private chunks: string[] = [];
-  private size = 0;
+  private readonly buf = new TextByteBuffer(FLUSH_BYTES + (1 << 16));
   private readonly rng = new HashRng();
+  /** The event line being composed: `timestamp,level,fields...` without the line end. */
+  readonly line = new TextByteBuffer(1024);
   readonly stats: GatewayLogStats = { eventLines: 0, duplicateLines: 0, noiseLines: 0 };
 
   constructor(path: string, seed: number, dayNumber: number, part: number) {
@@ -75,28 +89,62 @@ export class GatewayLogWriter {
     this.rng.reseed(hash32(seed, STREAM.gatewayLog, dayNumber, part));
   }
 
-  /** Buffers one event line (and maybe some noise around it). `timestamp` is ISO-8601 with µs and Z. */
-  event(timestamp: string, level: string, fields: string): void {
-    const line = `${timestamp},${level},${fields}`;
+  /**
+   * Buffers the event line held in {@link GatewayLogWriter.line} (and maybe some noise around it); the line
+   * starts with the ISO-8601 timestamp (µs, Z) and a comma.
+   */
+  commitEvent(): void {
+    const line = this.line;
+    const lineBytes = line.bytes;
+    const lineLength = line.length;
+    const buf = this.buf;
     const r = this.rng;
     const u = r.float();
     let t = GATEWAY_NOISE.errorChatter;
-    if (u < t) this.noise(`${timestamp},${CHATTER[r.int(CHATTER.length)]!.replace(' ', `,gw-${r.int(4)},`)}`);
-    else if (u < (t += GATEWAY_NOISE.blank)) this.noise(r.chance(0.5) ? '' : '   ');
-    else if (u < (t += GATEWAY_NOISE.truncated)) this.noise(line.slice(0, 5 + r.int(line.length - 10)));
-    else if (u < (t += GATEWAY_NOISE.malformed)) this.noise(MALFORMED[r.int(MALFORMED.length)]!);
-    if (u >= t && u < t + GATEWAY_NOISE.padded) this.push(`  ${line}\t`);
-    else this.push(line);
+    if (u < t) {
+      let tsLength = 0;
+      while (lineBytes[tsLength] !== COMMA) tsLength++;
+      buf.copy(lineBytes, 0, tsLength);
+      buf.byte(COMMA);
+      const [head, tail] = CHATTER_PARTS[r.int(CHATTER_PARTS.length)]!;
+      buf.text(head);
+      buf.text(',gw-');
+      buf.int(r.int(4));
+      buf.byte(COMMA);
+      buf.text(tail);
+      this.endNoise();
+    } else if (u < (t += GATEWAY_NOISE.blank)) {
+      if (!r.chance(0.5)) buf.text('   ');
+      this.endNoise();
+    } else if (u < (t += GATEWAY_NOISE.truncated)) {
+      buf.copy(lineBytes, 0, 5 + r.int(lineLength - 10));
+      this.endNoise();
+    } else if (u < (t += GATEWAY_NOISE.malformed)) {
+      buf.text(MALFORMED[r.int(MALFORMED.length)]!);
+      this.endNoise();
+    }
+    const padded = u >= t && u < t + GATEWAY_NOISE.padded;
+    if (padded) buf.text('  ');
+    buf.copy(lineBytes, 0, lineLength);
+    if (padded) buf.byte(9);
+    buf.byte(NL);
     this.stats.eventLines++;
     if (u >= t + GATEWAY_NOISE.padded && u < t + GATEWAY_NOISE.padded + GATEWAY_NOISE.duplicate) {
-      this.push(line);
+      buf.copy(lineBytes, 0, lineLength);
+      buf.byte(NL);
       this.stats.duplicateLines++;
     }
   }
 
-  /** Writes the buffer out when it has grown past 1 MiB. */
-  async maybeFlush(): Promise<void> {
-    if (this.size > 1 << 20) await this.flush();
+  /** True when the buffer has grown past 1 MiB and should be written out (between units). */
+  needsFlush(): boolean {
+    return this.buf.length > FLUSH_BYTES;
+  }
+
+  /** Writes the buffered lines to the file. */
+  async flush(): Promise<void> {
+    if (this.buf.length === 0) return;
+    if (!this.out.write(this.buf.take())) await once(this.out, 'drain');
   }
 
   /** Flushes and closes the file. */
@@ -106,21 +154,8 @@ export class GatewayLogWriter {
     await once(this.out, 'finish');
   }
 
-  private noise(line: string): void {
-    this.push(line);
+  private endNoise(): void {
+    this.buf.byte(NL);
     this.stats.noiseLines++;
-  }
-
-  private push(line: string): void {
-    this.chunks.push(line);
-    this.size += line.length + 1;
-  }
-
-  private async flush(): Promise<void> {
-    if (this.chunks.length === 0) return;
-    const text = `${this.chunks.join('\n')}\n`;
-    this.chunks = [];
-    this.size = 0;
-    if (!this.out.write(text)) await once(this.out, 'drain');
   }
 }

@@ -11,10 +11,12 @@ import { EVENT_STATUSES, EVENT_TYPES, CHANNELS } from '../schemas/transactions.s
 import { ACQUIRERS, BRANDS, COUNTRIES, CURRENCIES, ERROR_CODES, FUNDINGS, MCCS } from './reference-data.js';
 import { HashRng, fmix32 } from './hash-random.js';
 import { ENTRY_MODES, EV, RESPONSE_CODES, SC, ST, UnitEvents, drawUnit } from './payment-unit.js';
-import { World, type CardInfo } from './world.js';
+import { CARD_BYTES, World } from './world.js';
 import { Int32ColumnBuilder, Int64ColumnBuilder, Utf8ColumnBuilder } from './arrow-column-builders.js';
 import { GatewayLogWriter } from './gateway-log-writer.js';
-import { SettlementWriter } from './settlement-writer.js';
+import { SettlementWriter, type SettledEvent } from './settlement-writer.js';
+import type { SettlementTotalsData } from './settlement-totals.js';
+import { TextByteBuffer } from './text-byte-buffer.js';
 import type { GenParams } from './gen-params.js';
 import type { PartPlan } from './gen-plan.js';
 
@@ -48,8 +50,8 @@ export interface GenTaskResult {
   readonly labelRows: number;
   readonly logLines: number;
   readonly settlementLines: number;
-  /** [key, [lines, gross, interchange, scheme, markup, net]] per (settlement date, acquirer, currency, merchant). */
-  readonly settlementSums: [string, number[]][];
+  /** Totals of the settlement lines per (settlement day, acquirer, settlement currency, merchant). */
+  readonly settlementTotals: SettlementTotalsData;
 }
 
 let cachedWorld: { key: string; world: World } | undefined;
@@ -106,7 +108,7 @@ export async function runGenTask(input: GenTaskInput): Promise<GenTaskResult> {
             left--;
           }
         }
-        await emitter.maybeFlush();
+        if (emitter.needsFlush()) await emitter.flush();
       }
     }
     const units = input.unitsPerDay[d]!;
@@ -118,7 +120,7 @@ export async function runGenTask(input: GenTaskInput): Promise<GenTaskResult> {
         emitter.emit(ev, i, d, unit);
         keep--;
       }
-      await emitter.maybeFlush();
+      if (emitter.needsFlush()) await emitter.flush();
     }
     await emitter.finish();
     await log.close();
@@ -135,7 +137,7 @@ export async function runGenTask(input: GenTaskInput): Promise<GenTaskResult> {
       labelRows: labels.rows,
       logLines: log.stats.eventLines + log.stats.duplicateLines + log.stats.noiseLines,
       settlementLines: settlement.lines,
-      settlementSums: [...settlement.sums.entries()],
+      settlementTotals: settlement.totals.data(),
     };
   } catch (e) {
     await Promise.all([txWriter.abort(), labelWriter.abort()]);
@@ -143,19 +145,9 @@ export async function runGenTask(input: GenTaskInput): Promise<GenTaskResult> {
   }
 }
 
-const HEX8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
-
-/** Formats µs since the epoch within a known day as YYYY-MM-DDTHH:MM:SS.ffffffZ. */
-function isoMicros(datePrefix: string, dayStartUs: number, us: number): string {
-  let rest = us - dayStartUs;
-  const h = Math.floor(rest / 3_600_000_000);
-  rest -= h * 3_600_000_000;
-  const m = Math.floor(rest / 60_000_000);
-  rest -= m * 60_000_000;
-  const s = Math.floor(rest / 1_000_000);
-  const f = rest - s * 1_000_000;
-  return `${datePrefix}${h < 10 ? '0' : ''}${h}:${m < 10 ? '0' : ''}${m}:${s < 10 ? '0' : ''}${s}.${String(f).padStart(6, '0')}Z`;
-}
+const DASH = 45;
+const COMMA = 44;
+const COLON = 58;
 
 /** Turns unit events into rows of every output. */
 class EventEmitter {
@@ -190,8 +182,42 @@ class EventEmitter {
   private readonly labelScenario = new Utf8ColumnBuilder(BATCH_ROWS);
   private readonly labelId = new Utf8ColumnBuilder(BATCH_ROWS);
   private labelRows = 0;
-  private readonly card: CardInfo = { token: '', bin: '', last4: '', brand: 0, funding: 0, country: 0, devices: 1 };
-  private cardKey = '';
+  /** Which test card the world's test card slot holds: (card, source day, unit). */
+  private testCard = 0;
+  private testCardSrc = -1;
+  private testCardUnit = -1;
+  /** This event's ids and timestamp: txn id, payment id, parent id (may be empty), ISO timestamp. */
+  private readonly ids = new TextByteBuffer(256);
+  /** Scratch for a terminal or scenario id. */
+  private readonly terminal = new TextByteBuffer(64);
+  /** The settled event handed to the settlement writer, reused. */
+  private readonly settled: SettledEvent = {
+    type: 0,
+    srcDayNumber: 0,
+    unit: 0,
+    seq: 0,
+    eventDayNumber: 0,
+    text: new Uint8Array(0),
+    txnIdStart: 0,
+    txnIdEnd: 0,
+    datetimeStart: 0,
+    merchant: 0,
+    merchantId: '',
+    merchantRegionEea: false,
+    merchantCountry: 0,
+    acquirer: 0,
+    settlementCurrency: 0,
+    brand: 0,
+    funding: 0,
+    issuerCountry: 0,
+    issuerEea: false,
+    card: new Uint8Array(0),
+    binStart: 0,
+    binEnd: 0,
+    last4Start: 0,
+    currency: 0,
+    amountMinor: 0,
+  };
   private readonly datePrefix: string;
   private readonly dayStartUs: number;
   private readonly dayHex: string[];
@@ -212,115 +238,230 @@ class EventEmitter {
   /** Buffers event i of a unit of day `src` into every output. */
   emit(ev: UnitEvents, i: number, src: number, unit: number): void {
     const w = this.world;
-    const unitHex = HEX8(fmix32((unit ^ Math.imul(src + 1, 0x9e3779b1)) >>> 0));
-    const stem = `${this.dayHex[src]!}-${unitHex}`;
-    const txnId = `tx_${stem}-${i.toString(16).padStart(2, '0')}`;
-    const paymentId = `pay_${stem}-${ev.payment[i]!.toString(16).padStart(2, '0')}`;
+    // The ids and the timestamp are written once into `ids`, then copied into each output.
+    const ids = this.ids;
+    ids.clear();
+    const unitHash = fmix32((unit ^ Math.imul(src + 1, 0x9e3779b1)) >>> 0);
+    const dayHex = this.dayHex[src]!;
+    ids.text('tx_');
+    this.stem(dayHex, unitHash);
+    ids.hex(i, 2);
+    const txEnd = ids.length;
+    ids.text('pay_');
+    this.stem(dayHex, unitHash);
+    ids.hex(ev.payment[i]!, 2);
+    const payEnd = ids.length;
     const parent = ev.parent[i]!;
+    if (parent >= 0) {
+      ids.text('tx_');
+      this.stem(dayHex, unitHash);
+      ids.hex(parent, 2);
+    }
+    const parentEnd = ids.length;
+    const time = ev.timeUs[i]!;
+    this.isoMicros(time);
+    const isoEnd = ids.length;
+
     const type = ev.type[i]!;
     const status = ev.status[i]!;
     const merchant = ev.merchant[i]!;
     const cardIdx = ev.card[i]!;
     const channel = ev.channel[i]!;
-    const cardKey = cardIdx >= 0 ? `p${cardIdx}` : `t${src}/${unit}/${cardIdx}`;
-    if (cardKey !== this.cardKey) {
-      if (cardIdx >= 0) w.cardInfo(cardIdx, this.card);
-      else w.testCardInfo(fmix32((Math.imul(src + 1, 0x85ebca6b) ^ unit) >>> 0), -1 - cardIdx, this.card);
-      this.cardKey = cardKey;
+    let co: number; // the card's slot in w.cardBytes
+    if (cardIdx >= 0) co = w.cardSlot(cardIdx);
+    else {
+      co = w.testCardOffset;
+      if (cardIdx !== this.testCard || src !== this.testCardSrc || unit !== this.testCardUnit) {
+        w.testCardSlot(fmix32((Math.imul(src + 1, 0x85ebca6b) ^ unit) >>> 0), -1 - cardIdx);
+        this.testCard = cardIdx;
+        this.testCardSrc = src;
+        this.testCardUnit = unit;
+      }
     }
-    const card = this.card;
+    const cb = w.cardBytes;
+    const cardBrand = cb[co + CARD_BYTES.brand]!;
+    const cardCountry = cb[co + CARD_BYTES.country]!;
+    const binStart = co + CARD_BYTES.bin;
+    const binEnd = binStart + cb[co + CARD_BYTES.binLength]!;
     const mccIdx = w.merchantMcc[merchant]!;
     const merchantId = w.merchantIds[merchant]!;
-    const time = ev.timeUs[i]!;
     const responseCode = RESPONSE_CODES[ev.response[i]!]!;
     const errorIdx = ev.error[i]!;
     const errorCode = errorIdx >= 0 ? ERROR_CODES[errorIdx]!.code : null;
     const currency = CURRENCIES[ev.currency[i]!]!.code;
-    const brand = BRANDS[card.brand]!.brand;
+    const brand = BRANDS[cardBrand]!.brand;
     const amount = ev.amount[i]!;
-    const acquirer = ACQUIRERS[w.merchantAcquirer[merchant]!]!;
+    const acquirerIdx = w.merchantAcquirer[merchant]!;
     const device = ev.device[i]!;
     let deviceId: string | null = null;
     if (device >= 200) deviceId = w.deviceId(-1 - (fmix32(unit ^ Math.imul(src, 0x27d4eb2f)) & 0x3fffffff), device);
-    else if (device >= 0) deviceId = w.deviceId(cardIdx >= 0 ? cardIdx : -cardIdx + 0x40000000, device % card.devices);
+    else if (device >= 0) deviceId = w.deviceId(cardIdx >= 0 ? cardIdx : -cardIdx + 0x40000000, device % cb[co + CARD_BYTES.devices]!);
+    const eventType = EVENT_TYPES[type]!;
+    const eventStatus = EVENT_STATUSES[status]!;
+    const channelName = CHANNELS[channel]!;
+    const latency = ev.latency[i]!;
+    const idBytes = ids.bytes;
 
-    this.txId.append(txnId);
-    this.paymentId.append(paymentId);
-    this.parentId.appendOrNull(parent >= 0 ? `tx_${stem}-${parent.toString(16).padStart(2, '0')}` : null);
-    this.eventType.append(EVENT_TYPES[type]!);
-    this.status.append(EVENT_STATUSES[status]!);
+    this.txId.appendBytes(idBytes, 0, txEnd);
+    this.paymentId.appendBytes(idBytes, txEnd, payEnd);
+    if (parent >= 0) this.parentId.appendBytes(idBytes, payEnd, parentEnd);
+    else this.parentId.appendNull();
+    this.eventType.append(eventType);
+    this.status.append(eventStatus);
     this.response.append(responseCode);
     this.eventTime.append(time);
     this.merchantId.append(merchantId);
     this.mcc.append(MCCS[mccIdx]!.mcc);
     const terminal = ev.terminal[i]!;
-    this.terminalId.appendOrNull(terminal >= 0 ? `t_${merchantId.slice(2)}_${String(terminal + 1).padStart(2, '0')}` : null);
-    this.channel.append(CHANNELS[channel]!);
+    if (terminal >= 0) {
+      // t_<merchant number>_<terminal, 2 digits>
+      const t = this.terminal;
+      t.clear();
+      t.text('t_');
+      t.text(merchantId);
+      t.bytes.copyWithin(2, 4, t.length); // drop the "m_" of the merchant id
+      t.length -= 2;
+      t.byte(95);
+      t.digits(terminal + 1, 2);
+      this.terminalId.appendBytes(t.bytes, 0, t.length);
+    } else this.terminalId.appendNull();
+    this.channel.append(channelName);
     this.entryMode.append(ENTRY_MODES[ev.entryMode[i]!]!);
-    this.cardToken.append(card.token);
-    this.cardBin.append(card.bin);
-    this.cardLast4.append(card.last4);
+    this.cardToken.appendBytes(cb, co + CARD_BYTES.token, co + CARD_BYTES.token + CARD_BYTES.tokenLength);
+    this.cardBin.appendBytes(cb, binStart, binEnd);
+    this.cardLast4.appendBytes(cb, co + CARD_BYTES.last4, co + CARD_BYTES.last4 + 4);
     this.cardBrand.append(brand);
-    this.cardFunding.append(FUNDINGS[card.funding]!);
-    this.issuerCountry.append(COUNTRIES[card.country]!.code);
+    this.cardFunding.append(FUNDINGS[cb[co + CARD_BYTES.funding]!]!);
+    this.issuerCountry.append(COUNTRIES[cardCountry]!.code);
     const merchantCountry = w.merchantCountry[merchant]!;
     this.merchantCountry.append(COUNTRIES[merchantCountry]!.code);
     const ip = ev.ipCountry[i]!;
-    this.ipCountry.appendOrNull(ip >= 0 ? COUNTRIES[ip]!.code : null);
+    if (ip >= 0) this.ipCountry.append(COUNTRIES[ip]!.code);
+    else this.ipCountry.appendNull();
     this.deviceId.appendOrNull(deviceId);
     this.amount.append(amount);
     this.currency.append(currency);
-    this.acquirerId.append(acquirer);
-    this.latency.append(ev.latency[i]!);
+    this.acquirerId.append(ACQUIRERS[acquirerIdx]!);
+    this.latency.append(latency);
     this.errorCode.appendOrNull(errorCode);
     this.rows++;
     if (ev.scenario !== SC.NONE && ev.dayOffset[i] === 0) {
-      this.labelTx.append(txnId);
+      this.labelTx.appendBytes(idBytes, 0, txEnd);
       this.labelScenario.append(FRAUD_SCENARIOS[ev.scenario]!);
-      this.labelId.append(`scn_${stem}`);
+      // scn_<stem>: the stem is the tx id without "tx_" and the event number
+      const l = this.terminal;
+      l.clear();
+      l.text('scn_');
+      l.copy(idBytes, 3, txEnd - 3);
+      this.labelId.appendBytes(l.bytes, 0, l.length);
       this.labelRows++;
     }
 
-    const iso = isoMicros(this.datePrefix, this.dayStartUs, time);
-    const level = status === ST.APPROVED ? 'INFO' : status === ST.DECLINED ? 'WARN' : 'ERROR';
-    this.log.event(
-      iso,
-      level,
-      `gw-${w.merchantAcquirer[merchant]!}${merchant & 1},${txnId},${paymentId},${EVENT_TYPES[type]!},${EVENT_STATUSES[status]!},${responseCode},${merchantId},${amount},${currency},${CHANNELS[channel]!},${brand},${ev.latency[i]!},${errorCode ?? ''}`,
-    );
+    // timestamp,level,node,txn_id,payment_id,event_type,status,response_code,merchant_id,amount_minor,
+    // currency,channel,card_brand,latency_ms,error_code
+    const line = this.log.line;
+    line.clear();
+    line.copy(idBytes, parentEnd, isoEnd);
+    line.text(status === ST.APPROVED ? ',INFO,gw-' : status === ST.DECLINED ? ',WARN,gw-' : ',ERROR,gw-');
+    line.int(acquirerIdx);
+    line.int(merchant & 1);
+    line.byte(COMMA);
+    line.copy(idBytes, 0, txEnd);
+    line.byte(COMMA);
+    line.copy(idBytes, txEnd, payEnd);
+    line.byte(COMMA);
+    line.text(eventType);
+    line.byte(COMMA);
+    line.text(eventStatus);
+    line.byte(COMMA);
+    line.text(responseCode);
+    line.byte(COMMA);
+    line.text(merchantId);
+    line.byte(COMMA);
+    line.int(amount);
+    line.byte(COMMA);
+    line.text(currency);
+    line.byte(COMMA);
+    line.text(channelName);
+    line.byte(COMMA);
+    line.text(brand);
+    line.byte(COMMA);
+    line.int(latency);
+    line.byte(COMMA);
+    if (errorCode !== null) line.text(errorCode);
+    this.log.commitEvent();
 
     if (status === ST.APPROVED && type !== EV.AUTH && type !== EV.VOID) {
-      this.settlement.add({
-        type,
-        srcDayNumber: this.input.dayNumbers[src]!,
-        unit,
-        seq: i,
-        eventDayNumber: this.input.dayNumber,
-        txnId,
-        merchantId,
-        merchantRegionEea: w.regionOf(merchantCountry) === 'EEA',
-        merchantCountry,
-        acquirer: w.merchantAcquirer[merchant]!,
-        settlementCurrency: w.settlementCurrencyOf(merchant),
-        brand: card.brand,
-        funding: card.funding,
-        issuerCountry: card.country,
-        issuerEea: w.regionOf(card.country) === 'EEA',
-        bin: card.bin,
-        last4: card.last4,
-        datetimeUtc: `${iso.slice(0, 19)}Z`,
-        currency: ev.currency[i]!,
-        amountMinor: amount,
-      });
+      const e = this.settled;
+      e.type = type;
+      e.srcDayNumber = this.input.dayNumbers[src]!;
+      e.unit = unit;
+      e.seq = i;
+      e.eventDayNumber = this.input.dayNumber;
+      e.text = idBytes;
+      e.txnIdStart = 0;
+      e.txnIdEnd = txEnd;
+      e.datetimeStart = parentEnd;
+      e.merchant = merchant;
+      e.merchantId = merchantId;
+      e.merchantRegionEea = w.regionOf(merchantCountry) === 'EEA';
+      e.merchantCountry = merchantCountry;
+      e.acquirer = acquirerIdx;
+      e.settlementCurrency = w.settlementCurrencyOf(merchant);
+      e.brand = cardBrand;
+      e.funding = cb[co + CARD_BYTES.funding]!;
+      e.issuerCountry = cardCountry;
+      e.issuerEea = w.regionOf(cardCountry) === 'EEA';
+      e.card = cb;
+      e.binStart = binStart;
+      e.binEnd = binEnd;
+      e.last4Start = co + CARD_BYTES.last4;
+      e.currency = ev.currency[i]!;
+      e.amountMinor = amount;
+      this.settlement.add(e);
     }
   }
 
-  /** Hands full batches to the writers and lets the log and settlement buffers drain; call between units. */
-  async maybeFlush(): Promise<void> {
+  /** `<day hex>-<unit hash hex>-` into the id buffer. */
+  private stem(dayHex: string, unitHash: number): void {
+    const ids = this.ids;
+    ids.text(dayHex);
+    ids.byte(DASH);
+    ids.hex(unitHash, 8);
+    ids.byte(DASH);
+  }
+
+  /** µs since the epoch within this task's day as YYYY-MM-DDTHH:MM:SS.ffffffZ into the id buffer. */
+  private isoMicros(us: number): void {
+    const ids = this.ids;
+    let rest = us - this.dayStartUs;
+    const h = Math.floor(rest / 3_600_000_000);
+    rest -= h * 3_600_000_000;
+    const m = Math.floor(rest / 60_000_000);
+    rest -= m * 60_000_000;
+    const s = Math.floor(rest / 1_000_000);
+    ids.text(this.datePrefix);
+    ids.digits(h, 2);
+    ids.byte(COLON);
+    ids.digits(m, 2);
+    ids.byte(COLON);
+    ids.digits(s, 2);
+    ids.byte(46);
+    ids.digits(rest - s * 1_000_000, 6);
+    ids.byte(90);
+  }
+
+  /** True when a batch is full or the log or settlement buffers should be written out; check between units. */
+  needsFlush(): boolean {
+    return this.rows >= BATCH_ROWS - 200 || this.labelRows >= BATCH_ROWS - 200 || this.log.needsFlush() || this.settlement.needsFlush();
+  }
+
+  /** Hands full batches to the writers and writes out the log and settlement buffers that have grown. */
+  async flush(): Promise<void> {
     if (this.rows >= BATCH_ROWS - 200) await this.flushRows();
     if (this.labelRows >= BATCH_ROWS - 200) await this.flushLabels();
-    await this.log.maybeFlush();
-    await this.settlement.maybeFlush();
+    if (this.log.needsFlush()) await this.log.flush();
+    if (this.settlement.needsFlush()) await this.settlement.flush();
   }
 
   /** Flushes the last partial batches. */

@@ -10,7 +10,7 @@ import { planGeneration } from './gen-plan.js';
 import { runGenTask, type GenTaskInput, type GenTaskResult } from './gen-task.js';
 import { writeReferenceFiles } from './reference-files.js';
 import { assembleBankFiles } from './bank-file-assembler.js';
-import type { SettlementSums } from './settlement-writer.js';
+import { SettlementTotals } from './settlement-totals.js';
 import { World } from './world.js';
 
 /** Name of the marker file that identifies a directory as paylake gen output. */
@@ -92,15 +92,10 @@ export async function runGen(options: GenRunOptions): Promise<GenSummary> {
     );
     const referenceRows = await writeReferenceFiles(path.join(staging, 'reference'), world, dayNumbers);
     const results = await runTasks(inputs, options);
-    const sums: SettlementSums = new Map();
-    for (const r of results) {
-      for (const [key, s] of r.settlementSums) {
-        const t = sums.get(key);
-        if (!t) sums.set(key, [...s]);
-        else for (let k = 0; k < 6; k++) t[k]! += s[k]!;
-      }
-    }
-    const bank = await assembleBankFiles(path.join(staging, '_bank_parts'), path.join(staging, 'bank'), sums);
+    const totals = new SettlementTotals();
+    for (const r of results) totals.merge(r.settlementTotals);
+    totals.checkExact();
+    const bank = await assembleBankFiles(path.join(staging, '_bank_parts'), path.join(staging, 'bank'), totals.data(), world.merchantIds);
     await rm(path.join(staging, '_bank_parts'), { recursive: true, force: true });
     const rows = results.reduce((a, r) => a + r.rows, 0);
     if (rows !== params.rows) throw new PaylakeError('INTERNAL', `generated ${rows} rows instead of ${params.rows}`);

@@ -41,13 +41,34 @@ export function formatRate(scaled: bigint): string {
 
 /**
  * Converts a signed amount in minor units of one currency into minor units of another:
- * round_half_up(amount × rate × 10^(toExp − fromExp)), half-up meaning ties away from zero.
+ * round_half_up(amount × rate × 10^(toExp − fromExp)), half-up meaning ties away from zero. `rateScaled`
+ * is the rate × 10^FX_SCALE, as a bigint or as a safe integer number. Exact either way: while the scaled
+ * product stays below 2^52 it is computed in doubles (every intermediate an exact integer), beyond in BigInt.
  */
-export function convertHalfUp(amountMinor: number, rateScaled: bigint, fromExponent: number, toExponent: number): number {
+export function convertHalfUp(amountMinor: number, rateScaled: bigint | number, fromExponent: number, toExponent: number): number {
   const negative = amountMinor < 0;
-  let num = BigInt(Math.abs(amountMinor)) * rateScaled;
-  let den = FX_DENOM;
+  const a = Math.abs(amountMinor);
   const shift = toExponent - fromExponent;
+  if (typeof rateScaled === 'number' && Number.isSafeInteger(rateScaled) && rateScaled >= 0 && shift >= -3 && shift <= 3) {
+    // A double product below 2^52 means the exact product is below 2^52 too (rounding is monotonic), so it is exact.
+    const num = a * rateScaled * (shift > 0 ? POW10[shift]! : 1);
+    if (num < 2 ** 52) {
+      const den = shift < 0 ? FX_DENOM_NUMBER * POW10[-shift]! : FX_DENOM_NUMBER;
+      let q = Math.floor(num / den);
+      let r = num - q * den; // q × den ≤ num + den < 2^53: exact
+      if (r < 0) {
+        q -= 1;
+        r += den;
+      } else if (r >= den) {
+        q += 1;
+        r -= den;
+      }
+      if (r * 2 >= den) q += 1;
+      return negative ? -q : q;
+    }
+  }
+  let num = BigInt(a) * BigInt(rateScaled);
+  let den = FX_DENOM;
   if (shift > 0) num *= 10n ** BigInt(shift);
   else if (shift < 0) den *= 10n ** BigInt(-shift);
   let q = num / den;
@@ -56,3 +77,6 @@ export function convertHalfUp(amountMinor: number, rateScaled: bigint, fromExpon
   if (!Number.isSafeInteger(out)) throw new PaylakeError('OVERFLOW', `converted amount ${q} exceeds 2^53`);
   return negative ? -out : out;
 }
+
+const FX_DENOM_NUMBER = 10 ** FX_SCALE;
+const POW10 = [1, 10, 100, 1000];

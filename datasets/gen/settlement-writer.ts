@@ -8,6 +8,8 @@ import { PaylakeError } from '../../lib/errors/paylake-error.js';
 import { ACQUIRERS, BRANDS, CHARGEBACK_FEE_MINOR, CURRENCIES, FEE_SCHEDULE, feeRuleIndex, type FeeRegion } from './reference-data.js';
 import { HashRng, STREAM, hash32 } from './hash-random.js';
 import { fxRateScaled } from './fx-rates.js';
+import { SettlementTotals } from './settlement-totals.js';
+import { TextByteBuffer } from './text-byte-buffer.js';
 import { convertHalfUp, feeHalfEven, formatRate } from './settlement-money.js';
 import { EV } from './payment-unit.js';
 
@@ -31,22 +33,21 @@ const TXN_TYPE: Partial<Record<number, string>> = {
   [EV.CHARGEBACK_REVERSAL]: 'CHARGEBACK_REVERSED',
 };
 
-/** Sums per (settlement date, acquirer, settlement currency, merchant): lines, gross, interchange, scheme, markup, net. */
-export type SettlementSums = Map<string, number[]>;
-
-/** The key of {@link SettlementSums}. */
-export function sumsKey(settlementDate: string, acquirer: string, currency: string, merchantId: string): string {
-  return `${settlementDate}|${acquirer}|${currency}|${merchantId}`;
-}
-
-/** What one settled event needs from the task. */
+/**
+ * What one settled event needs from the task. The task reuses one object for every event; the txn id, the
+ * event time (`YYYY-MM-DDTHH:MM:SS`, 19 bytes) and the card's BIN and last 4 are read as bytes at the given offsets.
+ */
 export interface SettledEvent {
   type: number;
   srcDayNumber: number;
   unit: number;
   seq: number;
   eventDayNumber: number;
-  txnId: string;
+  text: Uint8Array;
+  txnIdStart: number;
+  txnIdEnd: number;
+  datetimeStart: number;
+  merchant: number;
   merchantId: string;
   merchantRegionEea: boolean;
   merchantCountry: number;
@@ -56,9 +57,11 @@ export interface SettledEvent {
   funding: number;
   issuerCountry: number;
   issuerEea: boolean;
-  bin: string;
-  last4: string;
-  datetimeUtc: string;
+  /** The card's BIN at `card[binStart, binEnd)` and last 4 at `card[last4Start, last4Start + 4)`. */
+  card: Uint8Array;
+  binStart: number;
+  binEnd: number;
+  last4Start: number;
   currency: number;
   amountMinor: number;
 }
@@ -79,13 +82,36 @@ export function addBusinessDays(dayNumber: number, n: number): number {
   return d;
 }
 
+/** The lines of one (settlement date, acquirer) batch written by this task so far. */
+interface BatchLines {
+  readonly file: string;
+  readonly batchId: string;
+  readonly date: string;
+  readonly buf: TextByteBuffer;
+  dirMade: boolean;
+}
+
+/** A rate of one (event day, from, to): scaled by 10^FX_SCALE, and as written in the file. */
+interface RateEntry {
+  readonly scaled: number;
+  readonly text: string;
+}
+
+const COMMA = 44;
+/** The amount columns of a FEE line, from gross_settlement_minor to the end. */
+const FEE_AMOUNTS = `,0,0,0,${CHARGEBACK_FEE_MINOR},${-CHARGEBACK_FEE_MINOR},DR,,\r\n`;
+/** Size of all buffered lines past which {@link SettlementWriter.needsFlush} says to write them out. */
+const FLUSH_BYTES = 4 << 20;
+
 /** Writes the settlement lines of one task. */
 export class SettlementWriter {
   private readonly rng = new HashRng();
-  private readonly buffers = new Map<string, string[]>();
+  private readonly batches = new Map<number, BatchLines>();
+  private readonly rates = new Map<number, RateEntry>();
+  private readonly dates = new Map<number, string>();
   private bufferedBytes = 0;
-  private readonly rateCache = new Map<number, bigint>();
-  readonly sums: SettlementSums = new Map();
+  /** Totals per (settlement day, acquirer, settlement currency, merchant) of the lines written. */
+  readonly totals = new SettlementTotals();
   lines = 0;
 
   constructor(
@@ -106,15 +132,14 @@ export class SettlementWriter {
     const late = u >= t && u < t + SETTLEMENT_DISCREPANCIES.late;
     const v = r.float();
     const lag = late ? 5 : v < LAG_CUM[0]! ? 1 : v < LAG_CUM[1]! ? 2 : 3;
-    const settlementDate = this.dateString(addBusinessDays(e.eventDayNumber, lag));
-    const acquirer = ACQUIRERS[e.acquirer]!;
-    const batchId = `SB-${settlementDate.replaceAll('-', '')}-${acquirer}`;
+    const settlementDay = addBusinessDays(e.eventDayNumber, lag);
+    const batch = this.batch(settlementDay, e.acquirer);
     const txnCur = CURRENCIES[e.currency]!;
     const setCur = CURRENCIES[e.settlementCurrency]!;
     const rate = this.rate(e.currency, e.settlementCurrency, e.eventDayNumber);
     const sign = e.type === EV.REFUND || e.type === EV.CHARGEBACK ? -1 : 1;
     const gross = sign * e.amountMinor;
-    let grossSettlement = convertHalfUp(gross, rate, txnCur.exponent, setCur.exponent);
+    let grossSettlement = convertHalfUp(gross, rate.scaled, txnCur.exponent, setCur.exponent);
     if (amountMismatch) grossSettlement += (r.chance(0.5) ? -1 : 1) * r.range(1, 99);
     const region: FeeRegion =
       e.issuerEea && e.merchantRegionEea ? 'INTRA_EEA' : e.issuerCountry === e.merchantCountry ? 'DOMESTIC' : 'INTER_REGIONAL';
@@ -136,106 +161,123 @@ export class SettlementWriter {
       else markup += r.range(1, 30);
     }
     const net = grossSettlement - interchange - scheme - markup;
-    const arn = `ARN-${e.acquirer + 1}${e.srcDayNumber.toString(16)}-${(e.unit >>> 0).toString(16).padStart(7, '0')}-${e.seq}`;
-    const line = [
-      'DETAIL',
-      batchId,
-      settlementDate,
-      e.merchantId,
-      e.txnId,
-      arn,
-      TXN_TYPE[e.type] ?? 'OTHER',
-      BRANDS[e.brand]!.brand,
-      e.bin,
-      e.last4,
-      e.datetimeUtc,
-      txnCur.code,
-      gross,
-      formatRate(rate),
-      setCur.code,
-      grossSettlement,
-      interchange,
-      scheme,
-      markup,
-      net,
-      net >= 0 ? 'CR' : 'DR',
-    ].join(',');
-    const key = sumsKey(settlementDate, acquirer, setCur.code, e.merchantId);
-    const copies = duplicate ? 2 : 1;
-    for (let c = 0; c < copies; c++) {
-      this.push(settlementDate, acquirer, line);
-      this.sum(key, grossSettlement, interchange, scheme, markup, net);
+    const b = batch.buf;
+    const lineStart = b.length;
+    this.lineStart(b, 'DETAIL', batch, e);
+    b.text(TXN_TYPE[e.type] ?? 'OTHER');
+    b.byte(COMMA);
+    b.text(BRANDS[e.brand]!.brand);
+    b.byte(COMMA);
+    b.copy(e.card, e.binStart, e.binEnd);
+    b.byte(COMMA);
+    b.copy(e.card, e.last4Start, e.last4Start + 4);
+    b.byte(COMMA);
+    this.datetime(b, e);
+    b.text(txnCur.code);
+    b.byte(COMMA);
+    b.int(gross);
+    b.byte(COMMA);
+    b.text(rate.text);
+    b.byte(COMMA);
+    b.text(setCur.code);
+    b.byte(COMMA);
+    b.int(grossSettlement);
+    b.byte(COMMA);
+    b.int(interchange);
+    b.byte(COMMA);
+    b.int(scheme);
+    b.byte(COMMA);
+    b.int(markup);
+    b.byte(COMMA);
+    b.int(net);
+    // direction, then record_count and payout_minor (TRAILER only)
+    b.text(net >= 0 ? ',CR,,\r\n' : ',DR,,\r\n');
+    const slot = this.totals.add(settlementDay, e.acquirer, e.settlementCurrency, e.merchant, 1, grossSettlement, interchange, scheme, markup, net);
+    this.lines++;
+    if (duplicate) {
+      b.copy(b.bytes, lineStart, b.length);
+      this.totals.addToSlot(slot, 1, grossSettlement, interchange, scheme, markup, net);
+      this.lines++;
     }
     if (e.type === EV.CHARGEBACK) {
-      const fee = [
-        'FEE',
-        batchId,
-        settlementDate,
-        e.merchantId,
-        e.txnId,
-        arn,
-        'CHARGEBACK_FEE',
-        '',
-        '',
-        '',
-        e.datetimeUtc,
-        setCur.code,
-        '',
-        '',
-        setCur.code,
-        0,
-        0,
-        0,
-        CHARGEBACK_FEE_MINOR,
-        -CHARGEBACK_FEE_MINOR,
-        'DR',
-      ].join(',');
-      this.push(settlementDate, acquirer, fee);
-      this.sum(key, 0, 0, 0, CHARGEBACK_FEE_MINOR, -CHARGEBACK_FEE_MINOR);
+      this.lineStart(b, 'FEE', batch, e);
+      b.text('CHARGEBACK_FEE,,,,');
+      this.datetime(b, e);
+      b.text(setCur.code);
+      b.text(',,,');
+      b.text(setCur.code);
+      b.text(FEE_AMOUNTS);
+      this.totals.addToSlot(slot, 1, 0, 0, 0, CHARGEBACK_FEE_MINOR, -CHARGEBACK_FEE_MINOR);
+      this.lines++;
     }
+    this.bufferedBytes += b.length - lineStart;
   }
 
-  /** Writes the buffers out when they have grown past 4 MiB. */
-  async maybeFlush(): Promise<void> {
-    if (this.bufferedBytes > 4 << 20) await this.flush();
+  /** True when the buffered lines have grown past 4 MiB and should be written out (between units). */
+  needsFlush(): boolean {
+    return this.bufferedBytes > FLUSH_BYTES;
   }
 
   /** Writes every buffered line to the partial files. */
   async flush(): Promise<void> {
-    for (const [key, lines] of this.buffers) {
-      if (lines.length === 0) continue;
-      const file = path.join(this.partsDir, key, `${this.taskName}.csv`);
-      await mkdir(path.dirname(file), { recursive: true });
-      await appendFile(file, `${lines.join('\r\n')}\r\n`);
-      this.buffers.set(key, []);
+    for (const batch of this.batches.values()) {
+      if (batch.buf.length === 0) continue;
+      if (!batch.dirMade) {
+        await mkdir(path.dirname(batch.file), { recursive: true });
+        batch.dirMade = true;
+      }
+      await appendFile(batch.file, batch.buf.bytes.subarray(0, batch.buf.length));
+      batch.buf.clear();
     }
     this.bufferedBytes = 0;
-    for (const [key, s] of this.sums) {
-      if (!s.every(Number.isSafeInteger)) throw new PaylakeError('OVERFLOW', `settlement totals for ${key} exceed 2^53 minor units`);
+    this.totals.checkExact();
+  }
+
+  /** record_type, settlement_batch_id, settlement_date, merchant_id, psp_reference, acquirer_reference_number and their commas. */
+  private lineStart(b: TextByteBuffer, recordType: string, batch: BatchLines, e: SettledEvent): void {
+    b.text(recordType);
+    b.byte(COMMA);
+    b.text(batch.batchId);
+    b.byte(COMMA);
+    b.text(batch.date);
+    b.byte(COMMA);
+    b.text(e.merchantId);
+    b.byte(COMMA);
+    b.copy(e.text, e.txnIdStart, e.txnIdEnd);
+    // ARN-<acquirer + 1><source day hex>-<unit hex, 7>-<seq>
+    b.text(',ARN-');
+    b.int(e.acquirer + 1);
+    b.hex(e.srcDayNumber, 1);
+    b.byte(45);
+    b.hex(e.unit, 7);
+    b.byte(45);
+    b.int(e.seq);
+    b.byte(COMMA);
+  }
+
+  /** txn_datetime_utc (to the second, Z) and its comma. */
+  private datetime(b: TextByteBuffer, e: SettledEvent): void {
+    b.copy(e.text, e.datetimeStart, e.datetimeStart + 19);
+    b.text('Z,');
+  }
+
+  private batch(settlementDay: number, acquirer: number): BatchLines {
+    const key = settlementDay * 4 + acquirer;
+    let batch = this.batches.get(key);
+    if (!batch) {
+      const date = this.dateString(settlementDay);
+      const acq = ACQUIRERS[acquirer]!;
+      batch = {
+        file: path.join(this.partsDir, date, acq, `${this.taskName}.csv`),
+        batchId: `SB-${date.replaceAll('-', '')}-${acq}`,
+        date,
+        buf: new TextByteBuffer(1 << 16),
+        dirMade: false,
+      };
+      this.batches.set(key, batch);
     }
+    return batch;
   }
-
-  private push(settlementDate: string, acquirer: string, line: string): void {
-    const key = `${settlementDate}/${acquirer}`;
-    let lines = this.buffers.get(key);
-    if (!lines) this.buffers.set(key, (lines = []));
-    lines.push(line);
-    this.bufferedBytes += line.length + 2;
-    this.lines++;
-  }
-
-  private sum(key: string, gross: number, ic: number, scheme: number, markup: number, net: number): void {
-    let s = this.sums.get(key);
-    if (!s) this.sums.set(key, (s = [0, 0, 0, 0, 0, 0]));
-    s[0]! += 1;
-    s[1]! += gross;
-    s[2]! += ic;
-    s[3]! += scheme;
-    s[4]! += markup;
-    s[5]! += net;
-  }
-
-  private readonly dates = new Map<number, string>();
 
   private dateString(dayNumber: number): string {
     let s = this.dates.get(dayNumber);
@@ -243,10 +285,14 @@ export class SettlementWriter {
     return s;
   }
 
-  private rate(from: number, to: number, dayNumber: number): bigint {
+  private rate(from: number, to: number, dayNumber: number): RateEntry {
     const k = (dayNumber * 64 + from) * 64 + to;
-    let r = this.rateCache.get(k);
-    if (r === undefined) this.rateCache.set(k, (r = fxRateScaled(this.seed, from, to, dayNumber)));
+    let r = this.rates.get(k);
+    if (r === undefined) {
+      const scaled = fxRateScaled(this.seed, from, to, dayNumber);
+      if (scaled > BigInt(Number.MAX_SAFE_INTEGER)) throw new PaylakeError('INTERNAL', `FX rate ${scaled} does not fit a safe integer`);
+      this.rates.set(k, (r = { scaled: Number(scaled), text: formatRate(scaled) }));
+    }
     return r;
   }
 }

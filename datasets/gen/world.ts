@@ -16,6 +16,27 @@ import type { GenParams } from './gen-params.js';
 /** Zipf exponent of merchant popularity. */
 export const MERCHANT_ZIPF_S = 1.1;
 
+/** Most slots of the card and device caches (cards beyond share slots). */
+const CARD_CACHE_SLOTS = 1 << 18;
+
+/**
+ * Layout of one card slot of {@link World.cardBytes}: ASCII `tok_` + 24 hex, the BIN length and BIN (6 or 8
+ * digits), last 4, brand/funding/country indexes, device count, and the card index as the slot's tag (int32).
+ */
+export const CARD_BYTES = {
+  slot: 64,
+  token: 0,
+  tokenLength: 28,
+  binLength: 28,
+  bin: 29,
+  last4: 37,
+  brand: 41,
+  funding: 42,
+  country: 43,
+  devices: 44,
+  tag: 48,
+} as const;
+
 /** Card activity skew: card k of a country block is drawn as floor(size * u^CARD_SKEW). */
 const CARD_SKEW = 1.8;
 
@@ -57,6 +78,20 @@ export class World {
   readonly countryCardCum: Float64Array;
   private readonly rng = new HashRng();
   private readonly brandCumByCountry: Float64Array[];
+  /**
+   * Direct-mapped cache of pool cards as bytes, one 64-byte slot per card (slot = card & cacheMask, layout
+   * {@link CARD_BYTES}); the slot after the last holds the latest test card. A card is used many times, and
+   * one cache line per lookup is much cheaper than recomputing (or chasing) its strings for every event.
+   */
+  readonly cardBytes: Uint8Array;
+  /** Byte offset of the test card slot in {@link World.cardBytes}. */
+  readonly testCardOffset: number;
+  private readonly cardTags: Int32Array;
+  private readonly cacheMask: number;
+  private readonly scratchCard: CardInfo = { token: '', bin: '', last4: '', brand: 0, funding: 0, country: 0, devices: 1 };
+  /** Direct-mapped cache of the first 4 device ids of pool cards. */
+  private readonly deviceTags: Int32Array;
+  private readonly cachedDevices: string[];
 
   constructor(params: Pick<GenParams, 'seed' | 'merchants' | 'cards'>) {
     this.seed = seed32(params.seed);
@@ -69,7 +104,7 @@ export class World {
     this.merchantAcquirer = new Uint8Array(m);
     this.merchantTerminals = new Uint8Array(m);
     this.merchantChannelCum = new Float64Array(m * 3);
-    this.merchantIds = new Array<string>(m);
+    this.merchantIds = [];
     const countryCum = cumulative(COUNTRIES.map((c) => c.merchantWeight));
     const mccCum = cumulative(MCCS.map((c) => c.weight));
     const ecom: number[] = [];
@@ -100,7 +135,7 @@ export class World {
       this.merchantCurrency[i] = pEcom > 0.5 && local !== usd && r.chance(0.1) ? usd : local;
       this.merchantAcquirer[i] = r.int(ACQUIRERS.length);
       this.merchantTerminals[i] = pPos > 0 ? 1 + Math.floor(r.float() ** 2 * 24) : 0;
-      this.merchantIds[i] = `m_${String(i + 1).padStart(6, '0')}`;
+      this.merchantIds.push(`m_${String(i + 1).padStart(6, '0')}`);
       if (pEcom + pMob >= 0.3) ecom.push(i);
       if (pPos >= 0.3) pos.push(i);
     }
@@ -129,6 +164,17 @@ export class World {
         }),
       ),
     );
+    let slots = 1024;
+    while (slots < params.cards && slots < CARD_CACHE_SLOTS) slots *= 2;
+    this.cacheMask = slots - 1;
+    this.cardBytes = new Uint8Array((slots + 1) * CARD_BYTES.slot);
+    this.testCardOffset = slots * CARD_BYTES.slot;
+    this.cardTags = new Int32Array(this.cardBytes.buffer);
+    for (let i = 0; i <= slots; i++) this.cardTags[(i * CARD_BYTES.slot + CARD_BYTES.tag) / 4] = -1;
+    this.deviceTags = new Int32Array(slots * 4).fill(-1);
+    // Filled by push, not `new Array(n)`: V8 keeps a large preallocated array in slow dictionary mode.
+    this.cachedDevices = [];
+    for (let i = 0; i < slots * 4; i++) this.cachedDevices.push('');
   }
 
   /** A merchant drawn by Zipf popularity. */
@@ -170,8 +216,36 @@ export class World {
     return lo;
   }
 
+  /** Byte offset in {@link World.cardBytes} of a pool card's slot, filled from hash(seed, card) on a miss. */
+  cardSlot(card: number): number {
+    const o = (card & this.cacheMask) * CARD_BYTES.slot;
+    if (this.cardTags[(o + CARD_BYTES.tag) / 4] !== card) {
+      this.writeCardSlot(o, this.computeCardInfo(card, this.scratchCard));
+      this.cardTags[(o + CARD_BYTES.tag) / 4] = card;
+    }
+    return o;
+  }
+
+  /** Byte offset in {@link World.cardBytes} of the test card slot, filled with {@link World.testCardInfo}. */
+  testCardSlot(burstKey: number, j: number): number {
+    this.writeCardSlot(this.testCardOffset, this.testCardInfo(burstKey, j, this.scratchCard));
+    return this.testCardOffset;
+  }
+
+  private writeCardSlot(o: number, c: CardInfo): void {
+    const b = this.cardBytes;
+    for (let i = 0; i < CARD_BYTES.tokenLength; i++) b[o + CARD_BYTES.token + i] = c.token.charCodeAt(i);
+    b[o + CARD_BYTES.binLength] = c.bin.length;
+    for (let i = 0; i < c.bin.length; i++) b[o + CARD_BYTES.bin + i] = c.bin.charCodeAt(i);
+    for (let i = 0; i < 4; i++) b[o + CARD_BYTES.last4 + i] = c.last4.charCodeAt(i);
+    b[o + CARD_BYTES.brand] = c.brand;
+    b[o + CARD_BYTES.funding] = c.funding;
+    b[o + CARD_BYTES.country] = c.country;
+    b[o + CARD_BYTES.devices] = c.devices;
+  }
+
   /** Fills `out` with a pool card's attributes, from hash(seed, card). */
-  cardInfo(card: number, out: CardInfo): CardInfo {
+  private computeCardInfo(card: number, out: CardInfo): CardInfo {
     const country = this.cardCountry(card);
     const brand = this.cardBrandOf(card, country);
     const r = this.rng.reseed(hash32(this.seed, STREAM.card, card));
@@ -206,8 +280,20 @@ export class World {
     return out;
   }
 
-  /** The k-th device of a card, as a `dev_` id. */
+  /** The k-th device of a card, as a `dev_` id (cached for the first 4 devices of pool cards). */
   deviceId(card: number, k: number): string {
+    if (card < 0 || k > 3) return this.computeDeviceId(card, k);
+    const slot = (card & this.cacheMask) * 4 + k;
+    let id = this.cachedDevices[slot]!;
+    if (this.deviceTags[slot] !== card) {
+      id = this.computeDeviceId(card, k);
+      this.cachedDevices[slot] = id;
+      this.deviceTags[slot] = card;
+    }
+    return id;
+  }
+
+  private computeDeviceId(card: number, k: number): string {
     const r = this.rng.reseed(hash32(this.seed, STREAM.device, card, k));
     return `dev_${guardedHex(r, 16)}`;
   }

@@ -25,6 +25,9 @@ export const SETTLEMENT_COLUMNS = [
   'markup_minor',
   'net_amount_minor',
   'direction',
+  // TRAILER only (empty on every other record): the control totals of the batch and settlement currency.
+  'record_count',
+  'payout_minor',
 ] as const;
 
 /** One settlement column. */
@@ -40,11 +43,13 @@ const INT_COLUMNS: ReadonlySet<string> = new Set([
   'scheme_fee_minor',
   'markup_minor',
   'net_amount_minor',
+  'record_count',
+  'payout_minor',
 ]);
 
 /**
- * The file read as typed columns: amounts int64 (empty cell = NULL), everything else text (fx_rate is a
- * decimal string; read it as decimal(20,10) or as a scaled integer, never as a float).
+ * The file read as typed columns: amounts and `record_count` int64 (empty cell = NULL), everything else text
+ * (fx_rate is a decimal string; read it as decimal(20,10) or as a scaled integer, never as a float).
  */
 export const settlementSchema: Schema = new Schema(
   SETTLEMENT_COLUMNS.map((name) => new Field(name, INT_COLUMNS.has(name) ? new Int64() : new Utf8(), true)),

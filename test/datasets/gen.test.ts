@@ -10,7 +10,8 @@ import { parse } from 'csv-parse/sync';
 import { resolveGenParams } from '../../datasets/gen/gen-params.js';
 import { runGen } from '../../datasets/gen/run-gen.js';
 import { GATEWAY_FIELDS, GATEWAY_FIELD_COUNT } from '../../datasets/gen/gateway-log-writer.js';
-import { SETTLEMENT_COLUMNS } from '../../datasets/schemas/settlement.schema.js';
+import { SETTLEMENT_COLUMNS, settlementSchema } from '../../datasets/schemas/settlement.schema.js';
+import { DataType } from 'apache-arrow';
 import { TRANSACTION_COLUMNS } from '../../datasets/schemas/transactions.schema.js';
 
 const ROWS = 60_000;
@@ -258,14 +259,17 @@ describe('paylake gen: bank settlement files', () => {
           t[0]! += 1;
           t[4]! += Number(r.net_amount_minor);
         } else if (r.record_type === 'TRAILER') {
-          expect(Number(r.psp_reference), key).toBe(t[0]);
+          // Control totals live in their own columns; the id and transaction-currency columns stay empty.
+          expect(Number(r.record_count), key).toBe(t[0]);
           expect(Number(r.gross_settlement_minor), key).toBe(t[1]);
           expect(Number(r.interchange_minor) + Number(r.scheme_fee_minor) + Number(r.markup_minor), key).toBe(t[2]);
           expect(Number(r.net_amount_minor), key).toBe(t[3]);
-          expect(Number(r.gross_amount_minor), key).toBe(t[4]);
+          expect(Number(r.payout_minor), key).toBe(t[4]);
           expect(t[3], 'sum net = payout').toBe(t[4]);
+          expect([r.psp_reference, r.gross_amount_minor, r.txn_currency, r.fx_rate], key).toEqual(['', '', '', '']);
           t[5] = 1;
         }
+        if (r.record_type !== 'TRAILER') expect([r.record_count, r.payout_minor], r.psp_reference).toEqual(['', '']);
       }
       for (const [key, t] of totals) expect(t[5], `trailer of ${key}`).toBe(1);
     }
@@ -276,6 +280,43 @@ describe('paylake gen: bank settlement files', () => {
     expect(missing / settled.length).toBeLessThan(0.01);
     expect([...refs.values()].some((n) => n === 2)).toBe(true);
     expect(details).toBeGreaterThan(settled.length * 0.98);
+  });
+
+  it('reads with DuckDB read_csv under the declared types; TRAILER columns give the per-batch control totals', async () => {
+    const duckType = (f: (typeof settlementSchema.fields)[number]): string => (DataType.isInt(f.type) ? 'BIGINT' : 'VARCHAR');
+    const columns = `{${settlementSchema.fields.map((f) => `'${f.name}': '${duckType(f)}'`).join(', ')}}`;
+    const B = `read_csv('${one}/bank/*.csv', header = true, delim = ',', quote = '"', columns = ${columns}, auto_detect = false)`;
+    const described = await q(`SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM ${B})`);
+    expect(described.map((d) => d.column_name)).toEqual([...SETTLEMENT_COLUMNS]);
+    expect(Object.fromEntries(described.map((d) => [d.column_name, d.column_type]))).toMatchObject({
+      gross_amount_minor: 'BIGINT',
+      net_amount_minor: 'BIGINT',
+      record_count: 'BIGINT',
+      payout_minor: 'BIGINT',
+      psp_reference: 'VARCHAR',
+    });
+    // Summing an amount column over non-TRAILER lines never picks up a control total.
+    expect(await num(`SELECT count(*) FROM ${B} WHERE record_type <> 'TRAILER' AND (record_count IS NOT NULL OR payout_minor IS NOT NULL)`)).toBe(0);
+    expect(await num(`SELECT count(*) FROM ${B} WHERE record_type = 'TRAILER' AND (psp_reference IS NOT NULL OR gross_amount_minor IS NOT NULL OR txn_currency IS NOT NULL OR fx_rate IS NOT NULL)`)).toBe(0);
+    const mismatches = await num(`
+      WITH lines AS (
+        SELECT settlement_batch_id AS b, settlement_currency AS c,
+               count(*) AS n,
+               sum(gross_settlement_minor) FILTER (WHERE record_type IN ('DETAIL', 'FEE')) AS gross,
+               sum(interchange_minor) FILTER (WHERE record_type IN ('DETAIL', 'FEE')) AS ic,
+               sum(scheme_fee_minor) FILTER (WHERE record_type IN ('DETAIL', 'FEE')) AS sf,
+               sum(markup_minor) FILTER (WHERE record_type IN ('DETAIL', 'FEE')) AS mk,
+               sum(net_amount_minor) FILTER (WHERE record_type IN ('DETAIL', 'FEE')) AS net,
+               sum(net_amount_minor) FILTER (WHERE record_type = 'PAYOUT') AS payout
+        FROM ${B} WHERE record_type <> 'TRAILER' GROUP BY 1, 2),
+      trailers AS (SELECT * FROM ${B} WHERE record_type = 'TRAILER')
+      SELECT count(*) FROM lines l FULL JOIN trailers t ON l.b = t.settlement_batch_id AND l.c = t.settlement_currency
+      WHERE t.record_count IS DISTINCT FROM l.n OR t.gross_settlement_minor IS DISTINCT FROM l.gross
+         OR t.interchange_minor IS DISTINCT FROM l.ic OR t.scheme_fee_minor IS DISTINCT FROM l.sf
+         OR t.markup_minor IS DISTINCT FROM l.mk OR t.net_amount_minor IS DISTINCT FROM l.net
+         OR t.payout_minor IS DISTINCT FROM l.payout OR t.net_amount_minor IS DISTINCT FROM t.payout_minor`);
+    expect(mismatches).toBe(0);
+    expect(await num(`SELECT count(*) FROM ${B} WHERE record_type = 'TRAILER'`)).toBeGreaterThan(5);
   });
 
   it('writes the reference data with ISO 4217 exponents and decimal FX rates', async () => {

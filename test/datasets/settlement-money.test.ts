@@ -21,6 +21,28 @@ describe('settlement money', () => {
     expect(convertHalfUp(1235, parseRate('2.0000000000'), 3, 2)).toBe(247); // 2.470 exactly
   });
 
+  it('gives the same result with the rate as a number (double fast path) as with BigInt', () => {
+    // Deterministic pseudo-random amounts and rates, including exact ties and amounts beyond the fast path.
+    let x = 12345;
+    const next = (): number => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    const cases: [number, bigint, number, number][] = [
+      [1, 15_000_000_000n, 2, 2],
+      [-1, 15_000_000_000n, 2, 2],
+      [1234, 32_500_000_000n, 3, 2],
+      [5, 1_000_000_000n, 2, 0], // 0.5 JPY → 1
+      [-5, 1_000_000_000n, 2, 0],
+      [9_000_000_000_000, 11_000_000_000n, 2, 2], // beyond 2^52: BigInt path
+    ];
+    for (let i = 0; i < 20_000; i++) {
+      const amount = (next() % 2 === 0 ? -1 : 1) * (next() % 1_000_000_000);
+      const rate = BigInt(next() % 400_000) * BigInt(1 + (next() % 200_000));
+      cases.push([amount, rate, next() % 4, next() % 4]);
+    }
+    for (const [amount, rate, from, to] of cases) {
+      expect(convertHalfUp(amount, Number(rate), from, to), `${amount} × ${rate} ${from}→${to}`).toBe(convertHalfUp(amount, rate, from, to));
+    }
+  });
+
   it('parses and formats decimal rate strings exactly', () => {
     expect(formatRate(parseRate('0.0000362205'))).toBe('0.0000362205');
     expect(formatRate(parseRate('12.5'))).toBe('12.5000000000');
