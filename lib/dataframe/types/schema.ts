@@ -54,8 +54,13 @@ function unknownColumn(schema: Schema, name: string): PaylakeError {
   return new PaylakeError('NOT_FOUND', `unknown column "${name}"${hint} Columns: ${listed}`);
 }
 
-/** The candidate within edit distance ≤ 2 (or a third of the length) of `name`, if any. */
+/**
+ * The candidate within edit distance ≤ 2 (or a third of the length) of `name`, else the shortest
+ * candidate that `name` is a prefix of (`merchant` → `merchant_id`), if any.
+ */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const byPrefix = candidates.filter((c) => lower.length >= 3 && c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length)[0];
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const c of candidates) {
@@ -65,7 +70,7 @@ export function closestName(name: string, candidates: readonly string[]): string
       bestDistance = d;
     }
   }
-  return best;
+  return best ?? byPrefix;
 }
 
 function editDistance(a: string, b: string): number {

@@ -82,9 +82,13 @@ export function decimalSumType(t: DecimalType): DecimalType {
   return types.decimal(Math.min(MAX_DECIMAL_PRECISION, t.precision + 10), t.scale);
 }
 
-/** Result type of avg() over a decimal column: four more digits of scale, as Spark. */
+/**
+ * Result type of avg() over a decimal column: four more digits of precision and scale, each capped at 38
+ * (Spark's Average uses DecimalType.bounded, not the arithmetic precision-loss rule): avg of
+ * decimal(38,10) is decimal(38,14).
+ */
 export function decimalAvgType(t: DecimalType): DecimalType {
-  return boundedDecimal(t.precision + 4, t.scale + 4);
+  return types.decimal(Math.min(MAX_DECIMAL_PRECISION, t.precision + 4), Math.min(MAX_DECIMAL_PRECISION, t.scale + 4));
 }
 
 /**

@@ -132,6 +132,30 @@ describe('runTasks worker deaths', () => {
     expect(readFileSync(path.join(dir, 'attempts-1'), 'utf8')).toBe('1\n2\n3\n4\n');
   });
 
+  it('reports the error explainDeath finds instead of the bare worker death, keeping the task named', async () => {
+    const pool = openPool({ workers: 1 });
+    const dir = tempDir();
+    const asked: number[] = [];
+    const explainDeath = async (index: number): Promise<PaylakeError> => {
+      asked.push(index);
+      return new PaylakeError('PARQUET_CORRUPT', 'data/x.parquet: row group 0: the Parquet decoder crashed (unreachable)');
+    };
+    const e = await rejection(runTasks(pool, [task('crashAlways', { dir }, 0)], { maxAttempts: 2, explainDeath }));
+    expect(asked).toEqual([0]);
+    expect(e.code).toBe('PARQUET_CORRUPT');
+    expect(e.message).toBe('stage 1 task 0 (file data/x.parquet row group 0) failed after 2 worker deaths: data/x.parquet: row group 0: the Parquet decoder crashed (unreachable)');
+  });
+
+  it('keeps the worker-death error when explainDeath finds nothing or fails', async () => {
+    const pool = openPool({ workers: 1 });
+    const dir = tempDir();
+    const nothing = await rejection(runTasks(pool, [task('crashAlways', { dir }, 0)], { maxAttempts: 1, explainDeath: async () => undefined }));
+    expect(nothing.code).toBe('INTERNAL');
+    expect(nothing.message).toContain('failed 1 times because its worker thread died');
+    const broken = await rejection(runTasks(pool, [task('crashAlways', { dir }, 1)], { maxAttempts: 1, explainDeath: () => Promise.reject(new Error('boom')) }));
+    expect(broken.message).toContain('failed 1 times because its worker thread died');
+  });
+
   it('honours maxAttempts', async () => {
     const pool = openPool({ workers: 1 });
     const dir = tempDir();

@@ -3,7 +3,7 @@ import { analyzeExpr } from '../../../lib/dataframe/expr/analyze-expr.js';
 import { displayExpr } from '../../../lib/dataframe/expr/display-expr.js';
 import { parseExpression } from '../../../lib/dataframe/expr/parser/parse-expression.js';
 import { typeName, types } from '../../../lib/dataframe/types/data-type.js';
-import { schemaOf } from '../../../lib/dataframe/types/schema.js';
+import { closestName, schemaOf } from '../../../lib/dataframe/types/schema.js';
 
 const schema = schemaOf([
   { name: 'txn_id', type: types.string, nullable: false },
@@ -106,5 +106,14 @@ describe('analyzeExpr', () => {
     expect(() => analyzed("round(fee, 1, 'BANKERS')")).toThrow(/mode must be one of/);
     expect(() => analyzed('CAST(dt AS INT)')).toThrow(/cannot cast date to int/);
     expect(analyzed('CAST(amount_minor AS DECIMAL(20,2))').type).toBe('decimal(20,2)');
+  });
+});
+
+describe('column suggestions', () => {
+  it('suggests close spellings first, then a column the name is a prefix of', () => {
+    const names = ['txn_id', 'merchant_id', 'merchant_country', 'amount_minor'];
+    expect(closestName('amount_minr', names)).toBe('amount_minor');
+    expect(closestName('merchant', names)).toBe('merchant_id');
+    expect(closestName('zz', names)).toBeUndefined();
   });
 });

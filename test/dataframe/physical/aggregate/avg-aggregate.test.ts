@@ -35,20 +35,34 @@ describe('avg', () => {
   });
 
   it('handles precision 38 inputs (bounded result type)', () => {
-    const big = 10n ** 38n - 1n;
-    // decimal(38,10) → avg type decimal(38,14) bounded to decimal(38,10)... as Spark's boundedDecimal.
-    const v = avg(types.decimal(38, 10), [big, big]);
-    expect(v).toBe('9999999999999999999999999999.9999999999');
+    // avg(decimal(38,10)) is decimal(38,14) (Spark's DecimalType.bounded): 24 integer digits still fit...
+    const fits = 10n ** 33n;
+    expect(avg(types.decimal(38, 10), [fits, fits])).toBe('100000000000000000000000.00000000000000');
+    // ...28 do not, and ANSI Spark raises rather than returning a wrong value.
+    const big = 10n ** 37n;
+    expect(() => avg(types.decimal(38, 10), [big, big])).toThrow(/does not fit decimal\(38,14\)/);
   });
 
-  it('rounds like Spark: scale-39 division, the Divide scale, then the avg scale (HALF_UP each)', () => {
+  it('raises OVERFLOW when the exact sum does not fit the sum type, as Spark ANSI does', () => {
+    const max = 10n ** 38n - 1n;
+    expect(() => avg(types.decimal(38, 10), [max, max])).toThrow(/OVERFLOW|does not fit decimal\(38,10\)/);
+    const big = 10n ** 37n - 1n;
+    expect(() => avg(types.decimal(37, 0), Array.from({ length: 11 }, () => big))).toThrow(/sum .* does not fit decimal\(38,0\)/);
+    // The sum fits decimal(38,0) but the average does not fit decimal(38,4).
+    expect(() => avg(types.decimal(37, 0), [big, big])).toThrow(/average .* does not fit decimal\(38,4\)/);
+  });
+
+  it('rounds like Spark 3.5: scale-39 division, then once HALF_UP to the avg scale', () => {
     const t = types.decimal(18, 2);
-    // Exact 1/3 → 0.333333 at scale 6 (divide scale 12, then 6).
     expect(sparkDecimalAverage(100n, 3n, t)).toBe(333333n);
     expect(sparkDecimalAverage(-100n, 3n, t)).toBe(-333333n);
     expect(sparkDecimalAverage(200n, 3n, t)).toBe(666667n);
     // 1/8 of 0.01 = 0.00125 → 0.001250 exactly.
     expect(sparkDecimalAverage(1n, 8n, t)).toBe(1250n);
+    // 1.00 / 2000001 = 0.00000049999975…: rounding first to the Divide's scale 12 (0.000000500000) and then
+    // to 6 would give 0.000001, as Spark 3.2 did; Spark 3.5 rounds once and gives 0.000000.
+    expect(sparkDecimalAverage(100n, 2000001n, t)).toBe(0n);
+    expect(sparkDecimalAverage(-100n, 2000001n, t)).toBe(0n);
   });
 });
 
