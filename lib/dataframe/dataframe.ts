@@ -189,7 +189,12 @@ export class DataFrame {
   async execute(): Promise<RecordBatch[]> {
     const { physical } = await this.plans();
     const progress = new ProgressReporter({ quiet: !this.session.progress });
-    return executePlan(physical, { pool: this.session.workerPool(), progress });
+    return executePlan(physical, {
+      pool: this.session.workerPool(),
+      progress,
+      scratchDir: this.session.scratchDir,
+      ...(this.session.onRejects === undefined ? {} : { onRejects: this.session.onRejects }),
+    });
   }
 
   private async plans(): Promise<{ optimized: LogicalPlan; physical: PhysicalPlan }> {

@@ -1,6 +1,9 @@
 // Runs a physical plan: each gather runs its stage as one task per scan task on the worker pool and
 // collects the results in task order (never completion order, so output does not depend on the number of
 // workers); everything above a gather runs here on the coordinator over the gathered batches.
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import * as path from 'node:path';
 import { RecordBatch, Schema as ArrowSchema, Struct, makeData, tableFromIPC } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { assertNever } from '../assert-never.js';
@@ -8,10 +11,12 @@ import type { PhysicalPlan } from '../physical/physical-plan.js';
 import { physicalInputs } from '../physical/physical-plan.js';
 import type { GatherExec } from '../physical/nodes/gather-exec.js';
 import type { HashAggregateExec } from '../physical/nodes/hash-aggregate-exec.js';
-import type { ParquetScanExec } from '../physical/nodes/parquet-scan-exec.js';
+import type { FileScanExec } from '../physical/nodes/file-scan-exec.js';
 import { sortBatches } from '../physical/sort/sort-batches.js';
 import { aggregationBuilder, filterOperator, limitOperator, mapBatches, projectOperator } from './batch-operators.js';
 import { handlerRef } from './handler-ref.js';
+import { collectRejects, removeRejectsScratch } from './rejects-collector.js';
+import type { RejectsSummary } from './rejects-collector.js';
 import type { ProgressSink } from './progress-reporter.js';
 import { scanTaskSpec } from './scan-fragment.js';
 import type { ScanFragmentPayload, ScanFragmentResult } from './scan-fragment.js';
@@ -23,6 +28,10 @@ import type { WorkerPool } from './worker-pool.js';
 /** What running a plan needs from the session. */
 export interface ExecutionContext {
   readonly pool: WorkerPool;
+  /** Directory for the run's temporary files (rejects parts); each run uses its own subdirectory. */
+  readonly scratchDir: string;
+  /** Told how many malformed records a text scan routed to its rejects file. */
+  readonly onRejects?: (summary: RejectsSummary) => void;
   readonly signal?: AbortSignal;
   readonly progress?: ProgressSink;
 }
@@ -52,7 +61,7 @@ export async function executePlan(plan: PhysicalPlan, ctx: ExecutionContext): Pr
       // Names come from the first input, as in Spark.
       return parts.flatMap((batches) => batches.map((b) => renamed(b, plan.schema.fields.map((f) => f.name))));
     }
-    case 'parquet-scan':
+    case 'file-scan':
       throw new PaylakeError('INTERNAL', 'a scan must run under a gather; please report this');
     default:
       return assertNever(plan, 'physical operator');
@@ -82,23 +91,35 @@ async function gather(plan: GatherExec, ctx: ExecutionContext): Promise<RecordBa
   const stage = withoutTasks(plan.input);
   const tasks: TaskSpec<ScanFragmentPayload>[] = scan.tasks.map((task, i) => ({
     handler: SCAN_FRAGMENT,
-    payload: { plan: stage, task },
-    description: `task ${i + 1} of ${scan.tasks.length} (file ${task.uri} row group ${task.rowGroup})`,
+    payload: { plan: stage, task, rejectsFile: null },
+    description: `task ${i + 1} of ${scan.tasks.length} (file ${task.uri}${scan.format === 'parquet' ? ` row group ${task.rowGroup}` : ''})`,
   }));
-  const results: Uint8Array[] = new Array<Uint8Array>(tasks.length);
-  await runTasks<ScanFragmentResult>(ctx.pool, tasks, {
-    onResult: (r) => {
-      results[r.index] = r.value.ipc;
-    },
-    ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
-    ...(ctx.progress === undefined ? {} : { progress: ctx.progress }),
-    explainDeath: (index) => scanTaskDecodeError(scanTaskSpec(scan, scan.tasks[index]!)),
-  });
-  return results.flatMap((ipc) => tableFromIPC(ipc).batches.filter((b) => b.numRows > 0));
+  const results: ScanFragmentResult[] = new Array<ScanFragmentResult>(tasks.length);
+  const routesRejects = scan.text !== null && scan.text.rejects !== null;
+  const runDir = path.join(ctx.scratchDir, `run-${process.pid}-${randomUUID()}`);
+  const parts = tasks.map((_t, i) => (routesRejects ? path.join(runDir, `rejects-${i}.csv`) : null));
+  try {
+    if (routesRejects) await mkdir(runDir, { recursive: true });
+    await runTasks<ScanFragmentResult>(ctx.pool, tasks.map((t, i) => ({ ...t, payload: { ...t.payload, rejectsFile: parts[i]! } })), {
+      onResult: (r) => {
+        results[r.index] = r.value;
+      },
+      ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+      ...(ctx.progress === undefined ? {} : { progress: ctx.progress }),
+      explainDeath: (index) => scanTaskDecodeError(scanTaskSpec(scan, scan.tasks[index]!)),
+    });
+    if (scan.text !== null) {
+      const summary = await collectRejects(scan.text.rejects, parts, results.map((r) => r.rejects ?? { count: 0, byReason: {}, first: null }));
+      if (summary.count > 0) ctx.onRejects?.(summary);
+    }
+  } finally {
+    if (routesRejects) await removeRejectsScratch(runDir);
+  }
+  return results.flatMap((r) => tableFromIPC(r.ipc).batches.filter((b) => b.numRows > 0));
 }
 
-function findScan(plan: PhysicalPlan): ParquetScanExec {
-  if (plan.kind === 'parquet-scan') return plan;
+function findScan(plan: PhysicalPlan): FileScanExec {
+  if (plan.kind === 'file-scan') return plan;
   const [input] = physicalInputs(plan);
   if (input === undefined || physicalInputs(plan).length !== 1) throw new PaylakeError('INTERNAL', 'a stage must read exactly one scan; please report this');
   return findScan(input);
@@ -106,7 +127,7 @@ function findScan(plan: PhysicalPlan): ParquetScanExec {
 
 function withoutTasks(plan: PhysicalPlan): PhysicalPlan {
   switch (plan.kind) {
-    case 'parquet-scan':
+    case 'file-scan':
       return { ...plan, tasks: [] };
     case 'filter':
     case 'project':

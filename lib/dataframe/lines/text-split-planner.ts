@@ -1,11 +1,8 @@
 // Plans the tasks of a lines Dataset: finds the text files of the given paths (file, directory, glob) and
 // cuts each into byte-range splits (Hadoop TextInputFormat style; gzip files whole). The plan depends only on
 // the files and the split size, never on the number of workers, so results do not either.
-import * as path from 'node:path';
 import { PaylakeError } from '../../errors/paylake-error.js';
-import { globBase, globToRegExp, isGlob } from '../../io/dataset/glob-pattern.js';
-import type { FileStatus } from '../../io/fs/file-system.js';
-import { fileSystemFor } from '../../io/fs/resolve-file-system.js';
+import { listInputFiles } from '../../io/dataset/input-files.js';
 
 /** Default split size: 32 MiB, as Spark's default on local files. */
 export const DEFAULT_SPLIT_BYTES = 32 * 1024 * 1024;
@@ -16,22 +13,6 @@ export interface TextSplit {
   /** Byte range for an uncompressed file; absent for a gzip file, which is read whole. */
   readonly range?: { readonly start: number; readonly end: number };
   readonly fileSize: number;
-}
-
-/** Every file of `p`: the file itself, a directory's files (recursive, `_`/`.` names skipped), or a glob's matches. */
-async function listTextFiles(p: string): Promise<FileStatus[]> {
-  const fs = fileSystemFor(p);
-  if (isGlob(p)) {
-    const base = globBase(p);
-    if (!(await fs.exists(base))) throw new PaylakeError('NOT_FOUND', `${p}: no such directory ${base}; check the path`);
-    const re = globToRegExp(path.posix.normalize(p));
-    const all = (await fs.isDirectory(base)) ? await fs.listFiles(base) : [await fs.stat(base)];
-    const hit = all.filter((f) => re.test(path.posix.normalize(f.uri)));
-    if (hit.length === 0) throw new PaylakeError('NOT_FOUND', `${p}: the pattern matches no files; check the path`);
-    return hit;
-  }
-  if (!(await fs.exists(p))) throw new PaylakeError('NOT_FOUND', `${p}: no such file or directory; check the path`);
-  return (await fs.isDirectory(p)) ? fs.listFiles(p) : [await fs.stat(p)];
 }
 
 /**
@@ -45,7 +26,7 @@ export async function planTextSplits(paths: readonly string[], splitBytes: numbe
   const splits: TextSplit[] = [];
   const seen = new Set<string>();
   for (const p of paths) {
-    const files = (await listTextFiles(p)).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    const files = (await listInputFiles(p, { allowEmpty: true })).map((f) => f.status);
     for (const file of files) {
       if (seen.has(file.uri)) continue; // overlapping paths read a file once
       seen.add(file.uri);

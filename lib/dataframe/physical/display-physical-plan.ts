@@ -15,8 +15,10 @@ export function displayPhysicalPlan(plan: PhysicalPlan, indent = 0): string {
 
 function describeExec(plan: PhysicalPlan): string {
   switch (plan.kind) {
-    case 'parquet-scan': {
-      const parts = [`ParquetScan [${plan.paths.join(', ')}] columns=[${plan.columns.join(', ')}]`];
+    case 'file-scan': {
+      const name = { parquet: 'ParquetScan', csv: 'CsvScan', jsonl: 'JsonLinesScan' }[plan.format];
+      const parts = [`${name} [${plan.paths.join(', ')}] columns=[${plan.columns.join(', ')}]`];
+      if (plan.text?.rejects) parts.push(`rejects=${plan.text.rejects}`);
       if (plan.readColumns.length !== plan.columns.length) parts.push(`read=[${plan.readColumns.join(', ')}]`);
       if (plan.filters.length) parts.push(`filters=[${plan.filters.map(displayExpr).join(', ')}]`);
       return `${parts.join(' ')}\n${describePruning(plan.pruning, plan.tasks.length)}`;
@@ -54,6 +56,6 @@ function describePruning(r: ScanPruningReport, tasks: number): string {
 }
 
 function countTasks(plan: PhysicalPlan): number {
-  if (plan.kind === 'parquet-scan') return plan.tasks.length;
+  if (plan.kind === 'file-scan') return plan.tasks.length;
   return physicalInputs(plan).reduce((s, p) => s + countTasks(p), 0);
 }

@@ -4,18 +4,18 @@ import type { FilterExec } from './nodes/filter-exec.js';
 import type { GatherExec } from './nodes/gather-exec.js';
 import type { HashAggregateExec } from './nodes/hash-aggregate-exec.js';
 import type { LimitExec } from './nodes/limit-exec.js';
-import type { ParquetScanExec } from './nodes/parquet-scan-exec.js';
+import type { FileScanExec } from './nodes/file-scan-exec.js';
 import type { ProjectExec } from './nodes/project-exec.js';
 import type { SortExec } from './nodes/sort-exec.js';
 import type { UnionExec } from './nodes/union-exec.js';
 
 /** Any physical operator. */
-export type PhysicalPlan = ParquetScanExec | FilterExec | ProjectExec | HashAggregateExec | GatherExec | SortExec | LimitExec | UnionExec;
+export type PhysicalPlan = FileScanExec | FilterExec | ProjectExec | HashAggregateExec | GatherExec | SortExec | LimitExec | UnionExec;
 
 /** The inputs of an operator, in order. */
 export function physicalInputs(plan: PhysicalPlan): readonly PhysicalPlan[] {
   switch (plan.kind) {
-    case 'parquet-scan':
+    case 'file-scan':
       return [];
     case 'union':
       return plan.inputs;

@@ -2,7 +2,7 @@
 // scans, filters and projections run per task in workers; an aggregation splits into a partial phase per
 // task and a final phase on the coordinator; ORDER BY + LIMIT becomes a top-N per task and a final top-N;
 // a plain LIMIT stops each task early. Partition and row-group pruning happen here, before tasks exist.
-import { PaylakeError } from '../../errors/paylake-error.js';
+import type { FileStatus } from '../../io/fs/file-system.js';
 import type { ParquetDataset, ParquetDatasetFile } from '../../io/dataset/parquet-dataset.js';
 import { assertNever } from '../assert-never.js';
 import type { Expr } from '../expr/expr.js';
@@ -11,13 +11,15 @@ import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { ScanNode, ScanSource } from '../plan/nodes/scan-node.js';
 import { schemaOf } from '../types/schema.js';
 import type { PhysicalPlan } from './physical-plan.js';
-import type { ParquetScanExec } from './nodes/parquet-scan-exec.js';
+import type { FileScanExec } from './nodes/file-scan-exec.js';
 import { planScanTasks } from './scan/scan-planner.js';
 
 /** What the planner needs from the session: discovered datasets and a partition-filter evaluator. */
 export interface PlannerContext {
-  /** The discovered dataset of a scan source (cached by the session). */
+  /** The discovered dataset of a Parquet scan source (cached by the session). */
   dataset(source: ScanSource): Promise<ParquetDataset>;
+  /** The files of a CSV or JSON-lines source, in a fixed order (cached by the session). */
+  textFiles(source: ScanSource): Promise<readonly FileStatus[]>;
   /** A predicate over files deciding whether their partition values pass `filters`. */
   partitionPredicate(dataset: ParquetDataset, filters: readonly Expr[]): (file: ParquetDatasetFile) => boolean;
 }
@@ -84,26 +86,38 @@ async function planNode(plan: LogicalPlan, ctx: PlannerContext): Promise<Planned
   }
 }
 
-async function planScan(scan: ScanNode, ctx: PlannerContext): Promise<ParquetScanExec> {
-  if (scan.source.format !== 'parquet') {
-    throw new PaylakeError('USAGE', `${scan.source.format} scans are not supported by the engine yet; convert the input to Parquet`);
-  }
-  const dataset = await ctx.dataset(scan.source);
+async function planScan(scan: ScanNode, ctx: PlannerContext): Promise<FileScanExec> {
   const filterColumns = new Set(scan.filters.flatMap((f) => referencedColumns(f)));
   const readColumns = scan.source.schema.fields.map((f) => f.name).filter((n) => scan.columns.includes(n) || filterColumns.has(n));
   const readSchema = schemaOf(readColumns.map((n) => scan.source.schema.fields.find((f) => f.name === n)!));
-  const keepFile = scan.partitionFilters.length === 0 ? () => true : ctx.partitionPredicate(dataset, scan.partitionFilters);
-  const { tasks, report } = planScanTasks(dataset, scan.filters, keepFile);
-  return {
-    kind: 'parquet-scan',
+  const common = {
+    kind: 'file-scan',
+    format: scan.source.format,
     paths: scan.source.paths,
+    text: scan.source.text,
     columns: scan.columns,
     readColumns,
     partitionColumns: scan.source.partitionColumns,
     readSchema,
     filters: scan.filters,
+    schema: scan.schema,
+  } as const;
+  if (scan.source.format !== 'parquet') {
+    // CSV and JSON lines: one task per file; there are no statistics to prune with.
+    const files = await ctx.textFiles(scan.source);
+    const bytes = files.reduce((s, f) => s + f.size, 0);
+    return {
+      ...common,
+      tasks: files.map((f, fileIndex) => ({ fileIndex, uri: f.uri, rowGroup: 0, rows: 0, compressedBytes: f.size, partitionValues: [] })),
+      pruning: { files: files.length, filesPrunedByPartition: 0, rowGroups: files.length, rowGroupsPrunedByStatistics: 0, bytes, bytesSkipped: 0 },
+    };
+  }
+  const dataset = await ctx.dataset(scan.source);
+  const keepFile = scan.partitionFilters.length === 0 ? () => true : ctx.partitionPredicate(dataset, scan.partitionFilters);
+  const { tasks, report } = planScanTasks(dataset, scan.filters, keepFile);
+  return {
+    ...common,
     tasks: tasks.map((t) => ({ ...t, partitionValues: dataset.files[t.fileIndex]!.partitionValues })),
     pruning: report,
-    schema: scan.schema,
   };
 }

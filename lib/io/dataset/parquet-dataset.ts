@@ -5,12 +5,12 @@ import { DateDay, Field, Int32, Int64, RecordBatch, Schema, Struct, makeData, ma
 import type { DataType, Vector } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { fileSystemFor } from '../fs/resolve-file-system.js';
-import type { FileStatus } from '../fs/file-system.js';
 import { openParquet } from '../parquet/parquet-reader.js';
 import type { ParquetReader } from '../parquet/parquet-reader.js';
-import { globBase, globToRegExp, isGlob } from './glob-pattern.js';
 import { inferPartitionType, parsePartitionSegments, partitionField, typedPartitionValue } from './hive-partitioning.js';
 import type { PartitionValue } from './hive-partitioning.js';
+import { listInputFiles } from './input-files.js';
+import type { InputFile } from './input-files.js';
 import { mergeFileSchemas } from './schema-merge.js';
 
 /** One file of a dataset. */
@@ -34,33 +34,6 @@ export interface ParquetDataset {
   readonly schema: Schema;
 }
 
-interface Found {
-  readonly status: FileStatus;
-  readonly root: string;
-}
-
-async function findFiles(p: string): Promise<Found[]> {
-  const fs = fileSystemFor(p);
-  if (isGlob(p)) {
-    const base = globBase(p);
-    if (!(await fs.exists(base))) throw new PaylakeError('NOT_FOUND', `${p}: no such directory ${base}; check the path`);
-    const re = globToRegExp(path.posix.normalize(p));
-    const all = (await fs.isDirectory(base)) ? await fs.listFiles(base) : [await fs.stat(base)];
-    const hit = all.filter((f) => re.test(path.posix.normalize(f.uri)));
-    if (hit.length === 0) throw new PaylakeError('NOT_FOUND', `${p}: the pattern matches no files`);
-    return hit.map((status) => ({ status, root: base }));
-  }
-  if (!(await fs.exists(p))) throw new PaylakeError('NOT_FOUND', `${p}: no such file or directory; check the path`);
-  if (await fs.isDirectory(p)) {
-    const files = await fs.listFiles(p);
-    if (files.length === 0) {
-      throw new PaylakeError('NOT_FOUND', `${p}: the directory holds no data files (only hidden ones such as _SUCCESS, or none); check the path`);
-    }
-    return files.map((status) => ({ status, root: p }));
-  }
-  return [{ status: await fs.stat(p), root: path.dirname(p) }];
-}
-
 /**
  * Finds the Parquet files of a dataset and derives its schema. Each path may be a file, a directory
  * (recursive; `_`/`.` names such as `_SUCCESS` skipped) or a glob. `key=value` directories below a
@@ -72,9 +45,9 @@ async function findFiles(p: string): Promise<Found[]> {
 export async function discoverParquetDataset(paths: readonly string[]): Promise<ParquetDataset> {
   if (paths.length === 0) throw new PaylakeError('USAGE', 'no input paths given; pass a Parquet file, directory or glob');
   const seen = new Set<string>();
-  const found: Found[] = [];
+  const found: InputFile[] = [];
   for (const p of paths) {
-    for (const f of await findFiles(p)) {
+    for (const f of await listInputFiles(p)) {
       if (seen.has(f.status.uri)) continue;
       seen.add(f.status.uri);
       found.push(f);

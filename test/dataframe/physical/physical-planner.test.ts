@@ -20,7 +20,7 @@ import { schemaFromArrow } from '../../../lib/dataframe/types/arrow-type.js';
 let dir: string;
 let dataset: ParquetDataset;
 let scan: LogicalPlan;
-const ctx: PlannerContext = { dataset: async () => dataset, partitionPredicate };
+const ctx: PlannerContext = { dataset: async () => dataset, textFiles: async () => [], partitionPredicate };
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paylake-physical-'));
@@ -35,7 +35,7 @@ beforeAll(async () => {
   ) TO '${join(dir, 'tx')}' (FORMAT parquet, PARTITION_BY (dt), ROW_GROUP_SIZE 2048)`);
   db.closeSync();
   dataset = await discoverParquetDataset([join(dir, 'tx')]);
-  scan = ScanNode.create({ format: 'parquet', paths: ['tx'], schema: schemaFromArrow(dataset.schema), partitionColumns: ['dt'] });
+  scan = ScanNode.create({ format: 'parquet', text: null, paths: ['tx'], schema: schemaFromArrow(dataset.schema), partitionColumns: ['dt'] });
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

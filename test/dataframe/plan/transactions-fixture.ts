@@ -8,6 +8,7 @@ import { schemaOf } from '../../../lib/dataframe/types/schema.js';
 export function transactionsScan(): LogicalPlan {
   return ScanNode.create({
     format: 'parquet',
+    text: null,
     paths: ['data/transactions'],
     partitionColumns: ['dt'],
     schema: schemaOf([

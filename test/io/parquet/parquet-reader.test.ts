@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPaylakeError } from '../../../lib/errors/paylake-error.js';
 import { fileSystemFor } from '../../../lib/io/fs/resolve-file-system.js';
+import { ParquetDecodeClient } from '../../../lib/io/parquet/parquet-decode-client.js';
 import { openParquet } from '../../../lib/io/parquet/parquet-reader.js';
 import { duckdb } from './duckdb-oracle.js';
 
@@ -91,10 +92,14 @@ describe('openParquet / readRowGroup', () => {
   });
 
   it('times out instead of hanging', async () => {
-    const err = await openParquet(fileSystemFor(file), file, { timeoutMs: 1 })
+    // A fresh decoder must start a thread and instantiate parquet-wasm (tens of ms), so 1 ms always runs out;
+    // the warm shared decoder could answer within 1 ms and make this test racy.
+    const cold = new ParquetDecodeClient();
+    const err = await openParquet(fileSystemFor(file), file, { timeoutMs: 1, decoder: cold })
       .then((r) => r.readRowGroup(0))
-      .catch((e: unknown) => e);
-    // 1 ms is too short for a worker round trip: the read fails cleanly and the next reader still works.
+      .catch((e: unknown) => e)
+      .finally(() => cold.close());
+    // The read fails cleanly and the next reader still works.
     expect(isPaylakeError(err, 'PARQUET_CORRUPT')).toBe(true);
     expect((err as Error).message).toContain('did not finish within 1 ms');
     const r2 = await openParquet(fileSystemFor(file), file);

@@ -14,7 +14,7 @@ import { makeColumn } from '../expr-eval/column.js';
 import type { Column } from '../expr-eval/column.js';
 import { describeAggregate } from './aggregate-function.js';
 import type { AggregateFunction, AggregateSpec } from './aggregate-function.js';
-import { countsPartial, countsToInt64 } from './count-aggregate.js';
+import { countsToInt64 } from './count-aggregate.js';
 import { GroupHashTable } from './group-hash-table.js';
 import { int32KeyAt } from './group-key-store.js';
 import { ensureCapacity } from './typed-array-growth.js';

@@ -1,0 +1,54 @@
+// Reads one CSV or JSON-lines file of a scan inside a worker: parses it with the column types fixed when
+// the source was read, keeps the scan's read columns in order, and sends every malformed record to the
+// task's rejects file (when the source has one) while counting them by reason — none is dropped unseen.
+import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Struct, makeData } from 'apache-arrow';
+import { PaylakeError } from '../../errors/paylake-error.js';
+import { openCsv } from '../../io/csv/csv-reader.js';
+import { CsvRejectsWriter } from '../../io/csv/csv-rejects.js';
+import type { CsvReject, CsvRejectSink } from '../../io/csv/csv-rejects.js';
+import type { TextSourceOptions } from '../plan/nodes/scan-node.js';
+import type { Schema } from '../types/schema.js';
+
+/** What a worker needs to read one text file of a scan. */
+export interface TextScanTaskSpec {
+  readonly format: 'csv' | 'jsonl';
+  readonly uri: string;
+  readonly readSchema: Schema;
+  readonly text: TextSourceOptions;
+  /** Scratch file for this task's rejects; null when the source has no rejects file (rejects then fail). */
+  readonly rejectsFile: string | null;
+}
+
+/** Malformed records of one task: how many, by reason, and the first one (for messages). */
+export interface RejectsCount {
+  readonly count: number;
+  readonly byReason: Readonly<Record<string, number>>;
+  readonly first: { readonly file: string; readonly line: number; readonly message: string } | null;
+}
+
+/** The task's rows (columns exactly `readSchema`) and its rejects. */
+export async function readTextScanTask(spec: TextScanTaskSpec): Promise<{ batches: RecordBatch[]; rejects: RejectsCount }> {
+  if (spec.format !== 'csv') throw new PaylakeError('USAGE', `${spec.format} sources are not supported yet; convert ${spec.uri} to CSV or Parquet`);
+  const writer = spec.rejectsFile === null ? null : await CsvRejectsWriter.open(spec.rejectsFile);
+  let first: RejectsCount['first'] = null;
+  const sink: CsvRejectSink = {
+    reject(r: CsvReject) {
+      first ??= { file: r.file, line: r.line, message: r.message };
+      return writer?.reject(r);
+    },
+  };
+  try {
+    const reader = await openCsv(spec.uri, { schema: spec.text.columnTypes, inferSchema: false, rejects: sink });
+    const fields = spec.readSchema.fields;
+    const arrowSchema = new ArrowSchema(fields.map((f) => new ArrowField(f.name, reader.schema.fields.find((x) => x.name === f.name)!.type, f.nullable)));
+    const batches: RecordBatch[] = [];
+    for await (const b of reader.batches()) {
+      if (b.numRows === 0) continue;
+      const children = fields.map((f) => b.getChild(f.name)!.data[0]!);
+      batches.push(new RecordBatch(arrowSchema, makeData({ type: new Struct(arrowSchema.fields), length: b.numRows, nullCount: 0, children })));
+    }
+    return { batches, rejects: { count: reader.stats.rowsRejected, byReason: { ...reader.stats.byReason }, first } };
+  } finally {
+    await writer?.close();
+  }
+}
