@@ -6,6 +6,7 @@ import { quoteIdentifier } from '../dataframe/expr/display-expr.js';
 import { parseExpressionList } from '../dataframe/expr/parser/parse-expression.js';
 import { aggregate } from '../dataframe/plan/plan-builder.js';
 import type { Session } from '../dataframe/session.js';
+import { readInput } from './open-session.js';
 import type { QueryArgs } from './query-options.js';
 
 /** Options of `paylake agg`. */
@@ -18,7 +19,7 @@ export interface AggArgs extends QueryArgs {
 
 /** The query `paylake agg` runs. */
 export async function buildAggQuery(session: Session, args: AggArgs): Promise<DataFrame> {
-  let df = await session.readParquet(...args.paths);
+  let df = await readInput(session, args);
   if (args.where !== undefined) df = df.filter(args.where);
   const keys = args['group-by'] === undefined ? [] : parseExpressionList(args['group-by']);
   df = new DataFrame(session, aggregate(df.plan, keys, [args.agg], args.having));

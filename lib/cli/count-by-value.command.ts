@@ -17,10 +17,10 @@ export const countByValueCommand: CommandModule<object, CountByValueArgs> = {
       .example('$0 count-by-value data/transactions --column status', 'Events by status')
       .example("$0 count-by-value data/transactions --column response_code --where \"status = 'DECLINED'\" --limit 5 --format json", 'Top decline codes') as never,
   handler: async (args) => {
-    const { withSession } = await import('./open-session.js');
+    const { readInput, withSession } = await import('./open-session.js');
     const { writeQueryResult } = await import('./query-output.js');
     await withSession(args, async (session) => {
-      let df = await session.readParquet(...args.paths);
+      let df = await readInput(session, args);
       if (args.where !== undefined) df = df.filter(args.where);
       let counts = df.valueCounts(args.column);
       if (args.limit !== undefined) counts = counts.limit(args.limit);

@@ -1,5 +1,11 @@
-// Creates the session of a query command from its options and always closes it, also on failure.
+// Creates the session of a query command from its options and always closes it, also on failure, and
+// opens the command's input: Parquet, or CSV when every path ends in .csv (malformed records then fail the
+// command unless --rejects routes them to a file, which is reported on stderr).
+import type { DataFrame } from '../dataframe/dataframe.js';
 import { Session } from '../dataframe/session.js';
+import { isCsvInput } from '../io/dataset/dataset-summary.js';
+import { PaylakeError } from '../errors/paylake-error.js';
+import { parseSchemaOption } from './csv-schema-option.js';
 import type { QueryArgs } from './query-options.js';
 
 /** Runs `body` with a session built from the shared query options. */
@@ -8,10 +14,28 @@ export async function withSession<T>(args: QueryArgs, body: (s: Session) => Prom
     ...(args.workers === undefined ? {} : { workers: args.workers }),
     ...(args.memory === undefined ? {} : { memory: args.memory }),
     progress: args.quiet !== true,
+    onRejects: (r) => {
+      const reasons = Object.entries(r.byReason).map(([k, n]) => `${k} ${n}`).join(', ');
+      process.stderr.write(`paylake: ${r.count} malformed record${r.count === 1 ? '' : 's'} (${reasons}) written to ${r.file}\n`);
+    },
   });
   try {
     return await body(session);
   } finally {
     await session.close();
   }
+}
+
+/** The DataFrame of the command's input paths. */
+export async function readInput(session: Session, args: QueryArgs): Promise<DataFrame> {
+  if (isCsvInput(args.paths)) {
+    return session.readCsv(args.paths, {
+      ...(args.rejects === undefined ? {} : { rejects: args.rejects }),
+      ...(args.schema === undefined ? {} : { schema: parseSchemaOption(args.schema) }),
+    });
+  }
+  if (args.schema !== undefined || args.rejects !== undefined) {
+    throw new PaylakeError('USAGE', '--schema and --rejects apply to CSV inputs only; Parquet files carry their own schema');
+  }
+  return session.readParquet(...args.paths);
 }

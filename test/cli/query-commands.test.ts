@@ -1,7 +1,7 @@
 // The analyst commands as a user runs them, on a generated dataset, checked against DuckDB reading the
 // same files, and the output contract and error messages scripts rely on.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,6 +101,39 @@ describe('paylake agg', () => {
     const r = paylake('explain', tx, '--where', "dt = '2026-11-02'", '--agg', 'count(*) AS n');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/pruning: files 3 → 1 \(by partition\)/);
+  });
+});
+
+describe('CSV inputs', () => {
+  it('reconciles bank-file trailers with their lines, with declared column types', () => {
+    const bank = join(dir, 'data', 'bank', 'settlement-2026-11-03.csv');
+    const schema = ['--schema', 'payout_minor int64, record_count int64'];
+    const keys = ['--group-by', 'settlement_batch_id, settlement_currency'];
+    const trailers = paylake('agg', bank, ...schema, '--where', "record_type = 'TRAILER'", ...keys, '--agg', 'sum(payout_minor) AS total', '--format', 'json');
+    const lines = paylake('agg', bank, ...schema, '--where', "record_type IN ('DETAIL', 'FEE')", ...keys, '--agg', 'sum(net_amount_minor) AS total', '--format', 'json');
+    expect(trailers.status, trailers.stderr).toBe(0);
+    expect(lines.status, lines.stderr).toBe(0);
+    expect(JSON.parse(trailers.stdout).length).toBeGreaterThan(0);
+    expect(JSON.parse(trailers.stdout)).toEqual(JSON.parse(lines.stdout));
+  });
+
+  it('fails on malformed records unless --rejects routes them, and reports the count', () => {
+    const csv = join(dir, 'broken.csv');
+    writeFileSync(csv, 'merchant_id,amount_minor\nm1,100\nm2\nm1,x\nm3,7\n');
+    // Declared, because inference over these rows would rightly make amount_minor a string.
+    const failed = paylake('count-by-value', csv, '--column', 'merchant_id', '--schema', 'amount_minor int64');
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toMatch(/2 malformed records .*broken\.csv:3: expected 2 fields, got 1.*--rejects/);
+    const rejects = join(dir, 'broken-rejects.csv');
+    const ok = paylake('count-by-value', csv, '--column', 'merchant_id', '--schema', 'amount_minor int64', '--rejects', rejects, '--format', 'json');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual([{ value: 'm1', count: 1 }, { value: 'm3', count: 1 }]);
+    expect(ok.stderr).toContain(`2 malformed records (FIELD_COUNT 1, TYPE_MISMATCH 1) written to ${rejects}`);
+    expect(readFileSync(rejects, 'utf8').split('\r\n').filter((l) => l !== '')).toHaveLength(3);
+  });
+
+  it('refuses --schema on Parquet inputs', () => {
+    expect(paylake('count-by-value', tx, '--column', 'status', '--schema', 'a int64').status).toBe(2);
   });
 });
 
