@@ -1,9 +1,9 @@
 // Creates the session of a query command from its options and always closes it, also on failure, and
-// opens the command's input: Parquet, or CSV when every path ends in .csv (malformed records then fail the
-// command unless --rejects routes them to a file, which is reported on stderr).
+// opens the command's input: Parquet, or CSV / JSON lines when every path ends in .csv / .jsonl (malformed
+// records then fail the command unless --rejects routes them to a file, which is reported on stderr).
 import type { DataFrame } from '../dataframe/dataframe.js';
 import { Session } from '../dataframe/session.js';
-import { isCsvInput } from '../io/dataset/dataset-summary.js';
+import { isCsvInput, isJsonLinesInput } from '../io/dataset/dataset-summary.js';
 import { PaylakeError } from '../errors/paylake-error.js';
 import { parseSchemaOption } from './csv-schema-option.js';
 import type { QueryArgs } from './query-options.js';
@@ -28,14 +28,15 @@ export async function withSession<T>(args: QueryArgs, body: (s: Session) => Prom
 
 /** The DataFrame of the command's input paths. */
 export async function readInput(session: Session, args: QueryArgs): Promise<DataFrame> {
-  if (isCsvInput(args.paths)) {
-    return session.readCsv(args.paths, {
+  if (isCsvInput(args.paths) || isJsonLinesInput(args.paths)) {
+    const read = isCsvInput(args.paths) ? session.readCsv.bind(session) : session.readJson.bind(session);
+    return read(args.paths, {
       ...(args.rejects === undefined ? {} : { rejects: args.rejects }),
       ...(args.schema === undefined ? {} : { schema: parseSchemaOption(args.schema) }),
     });
   }
   if (args.schema !== undefined || args.rejects !== undefined) {
-    throw new PaylakeError('USAGE', '--schema and --rejects apply to CSV inputs only; Parquet files carry their own schema');
+    throw new PaylakeError('USAGE', '--schema and --rejects apply to CSV and JSON-lines inputs only; Parquet files carry their own schema');
   }
   return session.readParquet(...args.paths);
 }

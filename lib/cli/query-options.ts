@@ -26,7 +26,7 @@ export interface QueryArgs {
 /** Adds the shared options to a command. */
 export function withQueryOptions<T>(y: Argv<T>): Argv<T & QueryArgs> {
   return y
-    .positional('paths', { type: 'string', array: true, demandOption: true, description: 'Parquet file, directory (dt= partitions) or glob; or .csv files' })
+    .positional('paths', { type: 'string', array: true, demandOption: true, description: 'Parquet file, directory (dt= partitions) or glob; or .csv or .jsonl files' })
     .option('where', { type: 'string', description: "Filter, in Spark SQL: \"status = 'APPROVED' AND amount_minor > 10000\"" })
     .option('limit', { type: 'number', description: 'Keep at most N result rows' })
     .option('format', { choices: QUERY_FORMATS, description: 'Output format [default: table, or from the --output extension]' })
@@ -34,8 +34,8 @@ export function withQueryOptions<T>(y: Argv<T>): Argv<T & QueryArgs> {
     .option('workers', { type: 'number', description: 'Worker threads [default: CPU count]' })
     .option('memory', { type: 'string', description: 'Memory budget, e.g. 2GB' })
     .option('quiet', { type: 'boolean', description: 'No progress bar' })
-    .option('schema', { type: 'string', description: "CSV inputs: column types, e.g. 'payout_minor int64, fx_rate decimal(20,10)' (others inferred)" })
-    .option('rejects', { type: 'string', description: 'CSV inputs: write malformed records (file, line, reason, text) here instead of failing' })
+    .option('schema', { type: 'string', description: "CSV and JSON-lines inputs: column types, e.g. 'payout_minor int64, fx_rate decimal(20,10)' (others inferred)" })
+    .option('rejects', { type: 'string', description: 'CSV and JSON-lines inputs: write malformed records (file, line, reason, text) here instead of failing' })
     .check((a) => {
       if (a.limit !== undefined && (!Number.isSafeInteger(a.limit) || a.limit < 0)) {
         throw new PaylakeError('USAGE', `--limit must be a non-negative integer, got ${String(a.limit)}`);

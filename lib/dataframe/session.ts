@@ -5,6 +5,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PaylakeError } from '../errors/paylake-error.js';
 import { openCsv } from '../io/csv/csv-reader.js';
+import { openJsonLines } from '../io/jsonl/jsonl-reader.js';
 import type { CsvColumnType } from '../io/csv/csv-column-type.js';
 import { listInputFiles } from '../io/dataset/input-files.js';
 import { discoverParquetDataset } from '../io/dataset/parquet-dataset.js';
@@ -38,7 +39,7 @@ export interface SessionOptions {
   readonly onRejects?: (summary: RejectsSummary) => void;
 }
 
-/** Options of text sources (`readCsv`). */
+/** Options of text sources (`readCsv`, `readJson`). */
 export interface TextReadOptions {
   /** Column name → type; columns not named are inferred. */
   readonly schema?: Readonly<Record<string, CsvColumnType>>;
@@ -109,15 +110,29 @@ export class Session {
    * @example const bank = await session.readCsv('data/bank', { schema: { fx_rate: 'decimal(20,10)' }, rejects: 'out/bank-rejects.csv' })
    */
   async readCsv(paths: string | readonly string[], options: TextReadOptions = {}): Promise<DataFrame> {
+    return this.readText('csv', paths, options);
+  }
+
+  /**
+   * A DataFrame over JSON-lines files (one object per line; `.gz` read whole), with the same schema and
+   * rejects rules as {@link readCsv}. Integers stay exact beyond 2^53; nested values are kept as JSON text.
+   * @example const events = await session.readJson('data/events.jsonl', { rejects: 'out/event-rejects.csv' })
+   */
+  async readJson(paths: string | readonly string[], options: TextReadOptions = {}): Promise<DataFrame> {
+    return this.readText('jsonl', paths, options);
+  }
+
+  private async readText(format: 'csv' | 'jsonl', paths: string | readonly string[], options: TextReadOptions): Promise<DataFrame> {
     this.checkOpen();
     const list = typeof paths === 'string' ? [paths] : [...paths];
     const files = await this.listText(list);
     const first = files[0];
-    if (first === undefined) throw new PaylakeError('NOT_FOUND', `${list.join(', ')}: no CSV files found; check the path`);
-    const reader = await openCsv(first.uri, options.schema === undefined ? {} : { schema: options.schema });
+    if (first === undefined) throw new PaylakeError('NOT_FOUND', `${list.join(', ')}: no ${format === 'csv' ? 'CSV' : 'JSON-lines'} files found; check the path`);
+    const declared = options.schema === undefined ? {} : { schema: options.schema };
+    const reader = format === 'csv' ? await openCsv(first.uri, declared) : await openJsonLines(first.uri, declared);
     const columnTypes = Object.fromEntries(reader.schema.fields.map((f, i) => [f.name, reader.columnTypes[i]!]));
     const source: ScanSource = {
-      format: 'csv',
+      format,
       text: { columnTypes, rejects: options.rejects ?? null },
       paths: list,
       schema: schemaFromArrow(reader.schema),

@@ -8,7 +8,8 @@
  * - PARQUET_CORRUPT: a Parquet file that cannot be decoded
  * - PARQUET_UNSUPPORTED: a valid Parquet file using a feature paylake cannot read (e.g. encryption)
  * - SCHEMA_CONFLICT: files of one dataset whose column types disagree
- * - CSV_INVALID: a CSV file whose header or structure cannot be read at all
+ * - CSV_INVALID: a text data file (CSV, JSON lines) with a record that cannot be read (a bad header, or
+ *   malformed records that no rejects output takes)
  * - TYPE_ERROR: an expression or value of the wrong type
  * - PARSE_ERROR: SQL or expression text that does not parse (the message points at the position)
  * - IO: a file-system operation failed

@@ -2,8 +2,8 @@
 // the source was read, keeps the scan's read columns in order, and sends every malformed record to the
 // task's rejects file (when the source has one) while counting them by reason — none is dropped unseen.
 import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Struct, makeData } from 'apache-arrow';
-import { PaylakeError } from '../../errors/paylake-error.js';
 import { openCsv } from '../../io/csv/csv-reader.js';
+import { openJsonLines } from '../../io/jsonl/jsonl-reader.js';
 import { CsvRejectsWriter } from '../../io/csv/csv-rejects.js';
 import type { CsvReject, CsvRejectSink } from '../../io/csv/csv-rejects.js';
 import type { TextSourceOptions } from '../plan/nodes/scan-node.js';
@@ -28,17 +28,17 @@ export interface RejectsCount {
 
 /** The task's rows (columns exactly `readSchema`) and its rejects. */
 export async function readTextScanTask(spec: TextScanTaskSpec): Promise<{ batches: RecordBatch[]; rejects: RejectsCount }> {
-  if (spec.format !== 'csv') throw new PaylakeError('USAGE', `${spec.format} sources are not supported yet; convert ${spec.uri} to CSV or Parquet`);
   const writer = spec.rejectsFile === null ? null : await CsvRejectsWriter.open(spec.rejectsFile);
   let first: RejectsCount['first'] = null;
-  const sink: CsvRejectSink = {
-    reject(r: CsvReject) {
+  const sink: CsvRejectSink<string> = {
+    reject(r: CsvReject<string>) {
       first ??= { file: r.file, line: r.line, message: r.message };
       return writer?.reject(r);
     },
   };
   try {
-    const reader = await openCsv(spec.uri, { schema: spec.text.columnTypes, inferSchema: false, rejects: sink });
+    const options = { schema: spec.text.columnTypes, inferSchema: false, rejects: sink } as const;
+    const reader = spec.format === 'csv' ? await openCsv(spec.uri, options) : await openJsonLines(spec.uri, options);
     const fields = spec.readSchema.fields;
     const arrowSchema = new ArrowSchema(fields.map((f) => new ArrowField(f.name, reader.schema.fields.find((x) => x.name === f.name)!.type, f.nullable)));
     const batches: RecordBatch[] = [];

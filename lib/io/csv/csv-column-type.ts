@@ -30,7 +30,7 @@ export function parseCsvColumnType(type: string, column: string): CsvColumnSpec 
   }
   throw new PaylakeError(
     'USAGE',
-    `column ${column}: unknown CSV type "${type}"; use string, int32, int64, float64, boolean, date, timestamp or decimal(p,s) with 1 <= p <= 38, s <= p`,
+    `column ${column}: unknown column type "${type}"; use string, int32, int64, float64, boolean, date, timestamp or decimal(p,s) with 1 <= p <= 38, s <= p`,
   );
 }
 

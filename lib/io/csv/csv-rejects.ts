@@ -1,4 +1,5 @@
-// Where malformed CSV records go: a sink interface, and a sink writing a rejects CSV for people.
+// Where malformed records of text data files (CSV, JSON lines) go: a sink interface, and a sink writing a
+// rejects CSV for people.
 import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import { PaylakeError, messageOf } from '../../errors/paylake-error.js';
@@ -9,13 +10,13 @@ import { guardCsvText } from './csv-injection-guard.js';
 /** Why a record was rejected. Stable: scripts and control totals count by these codes. */
 export type CsvRejectReason = 'FIELD_COUNT' | 'TYPE_MISMATCH' | 'INVALID_UTF8' | 'UNTERMINATED_QUOTE' | 'INVALID_QUOTE' | 'RECORD_TOO_LARGE';
 
-/** One rejected record. */
-export interface CsvReject {
+/** One rejected record; `R` is the reader's reason codes (CSV's by default, JSON lines' for that reader). */
+export interface CsvReject<R extends string = CsvRejectReason> {
   /** The file the record came from. */
   readonly file: string;
   /** 1-based physical line where the record starts. */
   readonly line: number;
-  readonly reason: CsvRejectReason;
+  readonly reason: R;
   /** What is wrong, naming the column and expected type when there is one. */
   readonly message: string;
   /** The record's text, cut to about 1000 characters. */
@@ -23,8 +24,8 @@ export interface CsvReject {
 }
 
 /** Receives rejected records; may return a promise to apply backpressure. */
-export interface CsvRejectSink {
-  reject(reject: CsvReject): void | Promise<void>;
+export interface CsvRejectSink<R extends string = CsvRejectReason> {
+  reject(reject: CsvReject<R>): void | Promise<void>;
 }
 
 const OPTIONS = { record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ };
@@ -34,7 +35,7 @@ const OPTIONS = { record_delimiter: '\r\n', eof: true, quoted_match: /[\r\n]/ };
  * since people open this file in a spreadsheet). Call `close` when reading is done.
  * @example const rejects = await CsvRejectsWriter.open('out/_rejects.csv'); ...; await rejects.close();
  */
-export class CsvRejectsWriter implements CsvRejectSink {
+export class CsvRejectsWriter implements CsvRejectSink<string> {
   private constructor(
     private readonly stream: Writable,
     readonly uri: string,
@@ -47,7 +48,7 @@ export class CsvRejectsWriter implements CsvRejectSink {
     return writer;
   }
 
-  reject(r: CsvReject): Promise<void> {
+  reject(r: CsvReject<string>): Promise<void> {
     return this.write(stringify([[guardCsvText(r.file), r.line, r.reason, guardCsvText(r.message), guardCsvText(r.raw)]], OPTIONS));
   }
 

@@ -36,6 +36,11 @@ export function isCsvInput(paths: readonly string[]): boolean {
   return paths.length > 0 && paths.every((p) => /\.csv(\.gz)?$/i.test(p));
 }
 
+/** True when every path names a JSON-lines file (by extension, `.jsonl`, `.ndjson` or `.json`, optionally `.gz`). */
+export function isJsonLinesInput(paths: readonly string[]): boolean {
+  return paths.length > 0 && paths.every((p) => /\.(jsonl|ndjson|json)(\.gz)?$/i.test(p));
+}
+
 /**
  * Summarises a Parquet dataset (file, directory or glob) or CSV files.
  * @example const s = await summarizeDataset(['data/transactions']); s.rows

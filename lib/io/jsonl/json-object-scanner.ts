@@ -6,7 +6,7 @@
 // and a JavaScript number cannot hold 9007199254740993 or tell 12.50 from 12.5. So this small
 // recursive-descent scanner (RFC 8259 grammar, strict) walks the text once: top-level strings are
 // decoded (through JSON.parse only when they hold escapes), numbers stay source text, and nested
-// objects and arrays are re-emitted as compact JSON (see `compactJson`) with their numbers verbatim.
+// objects and arrays are re-emitted as compact JSON (see `compactValue`) with their numbers verbatim.
 
 /** One top-level member value. Numbers keep their source text; objects and arrays are compact JSON. */
 export type JsonMember =

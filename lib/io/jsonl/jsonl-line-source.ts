@@ -26,6 +26,7 @@ class LineAssembler {
   private parts: Uint8Array[] = [];
   private kept = 0;
   private total = 0;
+  private lastByte = -1;
   line = 1;
 
   constructor(private readonly maxBytes: number) {}
@@ -35,6 +36,7 @@ class LineAssembler {
   }
 
   add(part: Uint8Array): void {
+    if (part.length > 0) this.lastByte = part[part.length - 1]!;
     this.total += part.length;
     if (this.total <= this.maxBytes + 1) {
       this.parts.push(part); // +1: room for the \r of a CRLF line that is exactly at the limit
@@ -49,17 +51,17 @@ class LineAssembler {
   /** The finished line; starts the next one. */
   finish(): JsonLine {
     let bytes = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
-    let total = this.total;
+    const total = this.total - (this.lastByte === 13 ? 1 : 0); // without the \r of CRLF
+    if (this.lastByte === 13 && this.kept === this.total) bytes = bytes.subarray(0, bytes.length - 1);
     const line = this.line++;
     this.parts = [];
     this.kept = 0;
     this.total = 0;
-    if (total > this.maxBytes && total === bytes.length && bytes[bytes.length - 1] === 13) total--;
+    this.lastByte = -1;
     if (total > this.maxBytes) {
       const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, HEAD_BYTES)).toString('utf8');
       return { kind: 'too-large', line, head: head.length > MAX_RAW_CHARS ? `${head.slice(0, MAX_RAW_CHARS)}…` : head, bytes: total };
     }
-    if (bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
     if (line === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     return { kind: 'text', line, text: view.toString('utf8'), invalidUtf8: !isUtf8(view) };

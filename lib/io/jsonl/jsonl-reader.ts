@@ -113,7 +113,8 @@ async function sampleFile(fs: FileSystem, uri: string, size: number, maxRecordBy
  * lacks (declaration order); without inference, the declared keys in declaration order. A missing
  * key and an explicit `null` are both NULL. Objects and arrays are read into string columns as
  * compact JSON (source key order, numbers verbatim). Throws PaylakeError('USAGE') for an unknown
- * declared type, or when there is nothing to read (no schema and `inferSchema: false`).
+ * declared type, or when there is nothing to read (no schema and `inferSchema: false`); NOT_FOUND
+ * for a missing file; IO when it cannot be read (or is not valid gzip).
  * @example
  * const reader = await openJsonLines('gateway-events.jsonl.gz', { schema: { amount_minor: 'int64', fx_rate: 'decimal(18,8)' } });
  * for await (const batch of reader.batches()) { ... }
@@ -121,6 +122,7 @@ async function sampleFile(fs: FileSystem, uri: string, size: number, maxRecordBy
  */
 export async function openJsonLines(uri: string, options: JsonLinesReadOptions = {}): Promise<JsonLinesReader> {
   const fs = options.fileSystem ?? fileSystemFor(uri);
+  await fs.stat(uri); // NOT_FOUND with the file system's own message, before anything else
   const declared = new Map(Object.entries(options.schema ?? {}).map(([name, type]) => [name, parseCsvColumnType(type, name)]));
   const infer = options.inferSchema ?? true;
   if (!infer && declared.size === 0) {

@@ -1,6 +1,6 @@
 // Why a JSON-lines record is rejected, and the sink rejects go to: the CSV reader's reject record
 // (file, line, reason, message, raw) with the reasons a JSON line can have.
-import type { CsvReject } from '../csv/csv-rejects.js';
+import type { CsvReject, CsvRejectSink } from '../csv/csv-rejects.js';
 
 /**
  * Why a line was rejected. Stable: scripts and control totals count by these codes. TYPE_MISMATCH,
@@ -11,15 +11,7 @@ import type { CsvReject } from '../csv/csv-rejects.js';
 export type JsonLinesRejectReason = 'INVALID_JSON' | 'NOT_AN_OBJECT' | 'TYPE_MISMATCH' | 'INVALID_UTF8' | 'RECORD_TOO_LARGE';
 
 /** One rejected line; `line` is its 1-based physical line number, `raw` its text cut to about 1000 characters. */
-export interface JsonLinesReject extends Omit<CsvReject, 'reason'> {
-  readonly reason: JsonLinesRejectReason;
-}
+export type JsonLinesReject = CsvReject<JsonLinesRejectReason>;
 
-/**
- * Receives rejected lines; may return a promise to apply backpressure. CsvRejectsWriter writes the
- * same `file,line,reason,message,raw` file for these; its signature still names only the CSV
- * reasons, so until CsvReject is generic in its reason a caller passes it with a cast.
- */
-export interface JsonLinesRejectSink {
-  reject(reject: JsonLinesReject): void | Promise<void>;
-}
+/** Receives rejected lines; CsvRejectsWriter writes them as the same `file,line,reason,message,raw` file. */
+export type JsonLinesRejectSink = CsvRejectSink<JsonLinesRejectReason>;

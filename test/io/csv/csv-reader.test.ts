@@ -93,7 +93,7 @@ describe('openCsv schema', () => {
     await expect(openCsv(await file('a,,c\n1,2,3\n'))).rejects.toThrow(/header column 2 has no name/);
     await expect(openCsv(await file('a,b\n1,2\n'), { schema: { amount: 'int64' } })).rejects.toThrow(/declared column "amount" is not in the header \(header has a, b\)/);
     await expect(openCsv(await file(''))).rejects.toThrow(/empty/);
-    await expect(openCsv(await file('a,b\n'), { schema: { a: 'decimal(50,2)' as 'decimal(50,2)' } })).rejects.toThrow(/column a: unknown CSV type/);
+    await expect(openCsv(await file('a,b\n'), { schema: { a: 'decimal(50,2)' as 'decimal(50,2)' } })).rejects.toThrow(/column a: unknown column type/);
     await expect(openCsv(await file('a\n1\n'))).resolves.toBeDefined();
     const err = await openCsv(await file('"a,b\n1\n')).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PaylakeError);

@@ -86,3 +86,42 @@ describe('readCsv', () => {
     expect(await df.filter("merchant_id = 'm1'").explain()).toMatch(/CsvScan \[.*bank\] columns=\[.*\] rejects=.*r2\.csv filters=\[\(merchant_id = 'm1'\)\]/);
   });
 });
+
+describe('readJson', () => {
+  it('reads JSON lines exactly and routes bad lines to rejects with their line numbers', async () => {
+    const events = join(dir, 'events.jsonl');
+    writeFileSync(
+      events,
+      [
+        '{"merchant_id":"m1","amount_minor":9007199254740993,"fee":"0.25","meta":{"k":[1,2]}}',
+        '{"merchant_id":"m2","amount_minor":-1250,"fee":0.50}',
+        'not json at all',
+        '',
+        '{"merchant_id":"m1","amount_minor":7,"fee":1.25}',
+        '[1,2,3]',
+        '{"merchant_id":"m3","amount_minor":null,"fee":0.00}',
+      ].join('\n'),
+    );
+    const rejects = join(dir, 'out', 'event-rejects.csv');
+    const df = await session.readJson(events, { schema: { fee: 'decimal(10,2)' }, rejects });
+    expect(df.schema.fields.map((f) => `${f.name}:${f.type.kind}`)).toEqual(['merchant_id:string', 'amount_minor:int64', 'fee:decimal', 'meta:string']);
+    const rows = await df.groupBy('merchant_id').agg('sum(amount_minor) AS total, sum(fee) AS fees').collect();
+    expect(rows).toEqual([
+      { merchant_id: 'm1', total: '9007199254741000', fees: '1.50' },
+      { merchant_id: 'm2', total: -1250, fees: '0.50' },
+      { merchant_id: 'm3', total: null, fees: '0.00' },
+    ]);
+    const lines = readFileSync(rejects, 'utf8').trim().split('\r\n');
+    expect(lines.slice(1).map((l) => l.split(',').slice(1, 3).join(','))).toEqual(['3,INVALID_JSON', '6,NOT_AN_OBJECT']);
+    // An independent count: the lines JSON.parse reads as objects.
+    const objects = readFileSync(events, 'utf8').split('\n').filter((l) => {
+      try {
+        const v: unknown = JSON.parse(l);
+        return typeof v === 'object' && v !== null && !Array.isArray(v);
+      } catch {
+        return false;
+      }
+    });
+    expect((await df.collect()).length).toBe(objects.length);
+  });
+});
