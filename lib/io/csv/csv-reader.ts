@@ -1,6 +1,7 @@
 // Reads a CSV file (RFC 4180, UTF-8, optional BOM, header row) as Arrow record batches of bounded
 // size, with a declared or inferred schema. Malformed records go to a rejects sink with their
 // physical line and reason and are counted; nothing is dropped silently.
+import type { TextDataReader, TextReadStats } from '../text-data-reader.js';
 import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import type { FileSystem } from '../fs/file-system.js';
@@ -34,26 +35,11 @@ export interface CsvReadOptions {
   readonly fileSystem?: FileSystem;
 }
 
-/** Counts of one read; `rowsRead + rowsRejected` is the number of non-blank data records. */
-export interface CsvReadStats {
-  rowsRead: number;
-  rowsRejected: number;
-  /** Blank lines, skipped (as Spark does) and not counted as records. */
-  blankLines: number;
-  byReason: Partial<Record<CsvRejectReason, number>>;
-}
+/** Counts of one file's records, by reject reason. */
+export type CsvReadStats = TextReadStats<CsvRejectReason>;
 
-/** An opened CSV file: its schema is known before any batch is read. */
-export interface CsvReader {
-  readonly uri: string;
-  readonly schema: Schema;
-  /** The CSV type of each column, in schema order. */
-  readonly columnTypes: readonly CsvColumnType[];
-  /** Live counts; final once `batches()` has completed. */
-  readonly stats: CsvReadStats;
-  /** The rows as batches of at most `batchSize` rows. Streams: memory is bounded by one batch. */
-  batches(): AsyncGenerator<RecordBatch>;
-}
+/** An opened file: its schema is known before any batch is read. */
+export type CsvReader = TextDataReader<CsvRejectReason>;
 
 const DEFAULTS = { inferenceRows: 1000, batchSize: 65536, delimiter: ',', maxRecordBytes: 1 << 20 };
 

@@ -1,6 +1,7 @@
 // Reads a JSON-lines file (one JSON object per line, UTF-8, gzip when the name ends .gz) as Arrow
 // record batches of bounded size, with a declared or inferred schema: the twin of csv-reader.ts, with
 // the same column types, value parsers, column builders and rejects. Bad lines are never dropped silently.
+import type { TextDataReader, TextReadStats } from '../text-data-reader.js';
 import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { CsvColumnBuilder } from '../csv/csv-column-builder.js';
@@ -41,26 +42,11 @@ export interface JsonLinesReadOptions {
   readonly fileSystem?: FileSystem;
 }
 
-/** Counts of one read; `rowsRead + rowsRejected + blankLines` is the number of physical lines. */
-export interface JsonLinesReadStats {
-  rowsRead: number;
-  rowsRejected: number;
-  /** Empty or whitespace-only lines, skipped (as Spark does) and not counted as records. */
-  blankLines: number;
-  byReason: Partial<Record<JsonLinesRejectReason, number>>;
-}
+/** Counts of one file's records, by reject reason. */
+export type JsonLinesReadStats = TextReadStats<JsonLinesRejectReason>;
 
-/** An opened JSON-lines file: its schema is known before any batch is read. */
-export interface JsonLinesReader {
-  readonly uri: string;
-  readonly schema: Schema;
-  /** The type of each column, in schema order, spelt as a declared schema spells it. */
-  readonly columnTypes: readonly CsvColumnType[];
-  /** Live counts; final once `batches()` has completed. */
-  readonly stats: JsonLinesReadStats;
-  /** The rows as batches of at most `batchSize` rows. Streams: memory is bounded by one batch. */
-  batches(): AsyncGenerator<RecordBatch>;
-}
+/** An opened file: its schema is known before any batch is read. */
+export type JsonLinesReader = TextDataReader<JsonLinesRejectReason>;
 
 const DEFAULTS = { inferenceRows: 1000, batchSize: 65536, maxRecordBytes: 1 << 20 };
 const BLANK = /^[ \t\r]*$/; // JSON whitespace only (\n cannot occur inside a line)
