@@ -11,6 +11,7 @@ import { sortBatches } from '../physical/sort/sort-batches.js';
 import { toArrowType } from '../types/arrow-type.js';
 import type { Schema } from '../types/schema.js';
 import { aggregationBuilder, filterOperator, limitOperator, mapBatches, projectOperator } from './batch-operators.js';
+import { compilePredicate, takeRows } from '../physical/expr-eval/selection.js';
 import { readScanTask } from './scan-task-reader.js';
 import { readTextScanTask } from './text-scan-reader.js';
 import type { RejectsCount } from './text-scan-reader.js';
@@ -104,16 +105,24 @@ export async function runScanFragment(payload: ScanFragmentPayload, ctx: TaskCon
   return send(batches.length > 0 ? new Table(batches) : new Table(emptySchema(schema)), rejects, ctx);
 }
 
-/** Applies the scan's filters exactly, then keeps only the scan's output columns. */
+/**
+ * Applies the scan's filters exactly and keeps only the scan's output columns. Rows are selected on the
+ * read columns but only the output columns are copied, so a column read just for a filter (often a
+ * string) is never gathered.
+ */
 function applyScanFilters(scan: FileScanExec, batches: RecordBatch[]): RecordBatch[] {
-  let out = batches;
-  if (scan.filters.length > 0) {
-    const condition = scan.filters.reduce((acc, f) => BinaryNode.create('AND', acc, f));
-    out = mapBatches(out, filterOperator(condition, scan.readSchema));
-  }
-  if (scan.readColumns.length === scan.columns.length) return out;
   const keep = scan.columns.map((c) => scan.readColumns.indexOf(c));
-  return out.map((b) => b.selectAt(keep));
+  const narrow = keep.length !== scan.readColumns.length;
+  if (scan.filters.length === 0) return narrow ? batches.map((b) => b.selectAt(keep)) : batches;
+  const predicate = compilePredicate(scan.filters.reduce((acc, f) => BinaryNode.create('AND', acc, f)), scan.readSchema);
+  const out: RecordBatch[] = [];
+  for (const b of batches) {
+    const selection = predicate.select(b);
+    if (selection.length === 0) continue;
+    const narrowed = narrow ? b.selectAt(keep) : b;
+    out.push(selection.length === b.numRows ? narrowed : takeRows(narrowed, selection));
+  }
+  return out;
 }
 
 function emptySchema(schema: Schema): ArrowSchema {

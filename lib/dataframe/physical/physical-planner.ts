@@ -6,7 +6,8 @@ import type { FileStatus } from '../../io/fs/file-system.js';
 import type { ParquetDataset, ParquetDatasetFile } from '../../io/dataset/parquet-dataset.js';
 import { assertNever } from '../assert-never.js';
 import type { Expr } from '../expr/expr.js';
-import { referencedColumns } from '../expr/transform-expr.js';
+import { referencedColumns, splitConjunction } from '../expr/transform-expr.js';
+import { orderByCost } from './scan/filter-order.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { ScanNode, ScanSource } from '../plan/nodes/scan-node.js';
 import { schemaOf } from '../types/schema.js';
@@ -99,7 +100,7 @@ async function planScan(scan: ScanNode, ctx: PlannerContext): Promise<FileScanEx
     readColumns,
     partitionColumns: scan.source.partitionColumns,
     readSchema,
-    filters: scan.filters,
+    filters: orderByCost(scan.filters.flatMap(splitConjunction), readSchema),
     schema: scan.schema,
   } as const;
   if (scan.source.format !== 'parquet') {
