@@ -20,8 +20,9 @@ import type { RejectsSummary } from './rejects-collector.js';
 import type { ProgressSink } from './progress-reporter.js';
 import { scanTaskSpec } from './scan-fragment.js';
 import type { ScanFragmentPayload, ScanFragmentResult } from './scan-fragment.js';
+import type { RejectsCount } from './text-scan-reader.js';
 import { scanTaskDecodeError } from './scan-task-reader.js';
-import { runTasks } from './task-scheduler.js';
+import { inTaskOrder, runTasks } from './task-scheduler.js';
 import type { TaskSpec } from './task-scheduler.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -74,7 +75,7 @@ async function aggregate(plan: HashAggregateExec, ctx: ExecutionContext): Promis
   if (input.kind === 'gather' && input.input.kind === 'hash-aggregate' && input.input.mode === 'partial') {
     const partial = input.input;
     const final = aggregationBuilder(partial.keys, partial.aggregates, partial.input.schema, plan.schema).aggregator;
-    for (const b of await gather(input, ctx)) final.mergeBatch(b);
+    await gatherEach(input, ctx, (batches) => batches.forEach((b) => final.mergeBatch(b)));
     return [final.finish()];
   }
   if (input.kind === 'hash-aggregate' && input.mode === 'partial') {
@@ -86,37 +87,52 @@ async function aggregate(plan: HashAggregateExec, ctx: ExecutionContext): Promis
 }
 
 async function gather(plan: GatherExec, ctx: ExecutionContext): Promise<RecordBatch[]> {
+  const out: RecordBatch[] = [];
+  await gatherEach(plan, ctx, (batches) => {
+    out.push(...batches);
+  });
+  return out;
+}
+
+/**
+ * Runs the stage under a gather and hands each task's batches to `consume` as soon as it and every earlier
+ * task have finished — in task order, so consumers (a final aggregation merging partial states) work while
+ * later tasks still run, hold only what arrived out of order, and give the same answer every time.
+ */
+async function gatherEach(plan: GatherExec, ctx: ExecutionContext, consume: (batches: RecordBatch[]) => void): Promise<void> {
   const scan = findScan(plan.input);
   // Each task carries the stage without the scan's task list, which would otherwise be copied N times.
   const stage = withoutTasks(plan.input);
-  const tasks: TaskSpec<ScanFragmentPayload>[] = scan.tasks.map((task, i) => ({
-    handler: SCAN_FRAGMENT,
-    payload: { plan: stage, task, rejectsFile: null },
-    description: `task ${i + 1} of ${scan.tasks.length} (file ${task.uri}${scan.format === 'parquet' ? ` row group ${task.rowGroup}` : ''})`,
-  }));
-  const results: ScanFragmentResult[] = new Array<ScanFragmentResult>(tasks.length);
   const routesRejects = scan.text !== null && scan.text.rejects !== null;
   const runDir = path.join(ctx.scratchDir, `run-${process.pid}-${randomUUID()}`);
-  const parts = tasks.map((_t, i) => (routesRejects ? path.join(runDir, `rejects-${i}.csv`) : null));
+  const parts = scan.tasks.map((_t, i) => (routesRejects ? path.join(runDir, `rejects-${i}.csv`) : null));
+  const tasks: TaskSpec<ScanFragmentPayload>[] = scan.tasks.map((task, i) => ({
+    handler: SCAN_FRAGMENT,
+    payload: { plan: stage, task, rejectsFile: parts[i]! },
+    description: `task ${i + 1} of ${scan.tasks.length} (file ${task.uri}${scan.format === 'parquet' ? ` row group ${task.rowGroup}` : ''})`,
+  }));
+  const rejects: RejectsCount[] = [];
   try {
     if (routesRejects) await mkdir(runDir, { recursive: true });
-    await runTasks<ScanFragmentResult>(ctx.pool, tasks.map((t, i) => ({ ...t, payload: { ...t.payload, rejectsFile: parts[i]! } })), {
-      onResult: (r) => {
-        results[r.index] = r.value;
-      },
+    await runTasks<ScanFragmentResult>(ctx.pool, tasks, {
+      onResult: inTaskOrder((r) => {
+        rejects[r.index] = r.value.rejects ?? NO_REJECTS;
+        consume(tableFromIPC(r.value.ipc).batches.filter((b) => b.numRows > 0));
+      }),
       ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
       ...(ctx.progress === undefined ? {} : { progress: ctx.progress }),
       explainDeath: (index) => scanTaskDecodeError(scanTaskSpec(scan, scan.tasks[index]!)),
     });
     if (scan.text !== null) {
-      const summary = await collectRejects(scan.text.rejects, parts, results.map((r) => r.rejects ?? { count: 0, byReason: {}, first: null }));
+      const summary = await collectRejects(scan.text.rejects, parts, rejects);
       if (summary.count > 0) ctx.onRejects?.(summary);
     }
   } finally {
     if (routesRejects) await removeRejectsScratch(runDir);
   }
-  return results.flatMap((r) => tableFromIPC(r.ipc).batches.filter((b) => b.numRows > 0));
 }
+
+const NO_REJECTS: RejectsCount = { count: 0, byReason: {}, first: null };
 
 function findScan(plan: PhysicalPlan): FileScanExec {
   if (plan.kind === 'file-scan') return plan;
