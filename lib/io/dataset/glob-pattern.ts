@@ -1,5 +1,6 @@
 // Glob patterns for dataset paths (`data/tx/dt=2026-11-0*/*.parquet`): compiled to a RegExp over '/'-separated paths.
 // Hand-written instead of a dependency: the supported syntax is small and fixed, and tests pin it.
+import { PaylakeError } from '../../errors/paylake-error.js';
 
 const GLOB_CHARS = /[*?[{]/;
 
@@ -61,6 +62,6 @@ export function globToRegExp(pattern: string): RegExp {
     } else if (c === ',' && inBraces) re += '|';
     else re += escape(c);
   }
-  if (inBraces) throw new Error(`unclosed "{" in glob ${pattern}`);
+  if (inBraces) throw new PaylakeError('INVALID_PATH', `${pattern}: unclosed "{" in the glob; close it or quote the brace`);
   return new RegExp(`^${re}$`);
 }

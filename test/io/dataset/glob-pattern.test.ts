@@ -24,3 +24,9 @@ describe('glob-pattern', () => {
     expect(globBase('*.parquet')).toBe('.');
   });
 });
+
+describe('glob errors', () => {
+  it('names an unclosed brace as an invalid path', () => {
+    expect(() => globToRegExp('data/{a,b/*.parquet')).toThrow(/unclosed "\{"/);
+  });
+});
