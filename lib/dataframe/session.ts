@@ -1,6 +1,8 @@
 // A paylake session: where DataFrames come from and where they run. Local by default: a long-lived pool
 // of worker threads (started at the first action), a scratch directory and a memory budget. Datasets are
 // discovered once per session (listing, footers, schema merge) and reused by every plan that reads them.
+import { randomUUID } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { PaylakeError } from '../errors/paylake-error.js';
@@ -68,6 +70,7 @@ export class Session {
   readonly progress: boolean;
   readonly disabledRules: readonly string[];
   readonly onRejects: ((summary: RejectsSummary) => void) | undefined;
+  private readonly ownsScratchDir: boolean;
   private pool: WorkerPool | null = null;
   private closed = false;
   private readonly datasets = new Map<string, Promise<ParquetDataset>>();
@@ -76,7 +79,8 @@ export class Session {
   constructor(options: SessionOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
     if (!Number.isInteger(this.workers) || this.workers < 1) throw new PaylakeError('USAGE', `workers must be a positive integer, got ${this.workers}`);
-    this.scratchDir = options.scratchDir ?? path.join(tmpdir(), `paylake-${process.pid}`);
+    this.ownsScratchDir = options.scratchDir === undefined;
+    this.scratchDir = options.scratchDir ?? path.join(tmpdir(), `paylake-${process.pid}-${randomUUID()}`);
     this.memoryBytes = options.memory === undefined ? DEFAULT_MEMORY : parseByteSize(options.memory);
     this.progress = options.progress ?? true;
     this.disabledRules = options.disabledRules ?? [];
@@ -151,12 +155,13 @@ export class Session {
     return textFile(this, paths);
   }
 
-  /** Ends the worker pool. The session cannot run anything afterwards. */
+  /** Ends the worker pool and removes the session's own scratch directory. The session cannot run anything afterwards. */
   async close(): Promise<void> {
     this.closed = true;
     const pool = this.pool;
     this.pool = null;
     await pool?.close();
+    if (this.ownsScratchDir) await rm(this.scratchDir, { recursive: true, force: true });
   }
 
   /** The worker pool, started on first use. */
