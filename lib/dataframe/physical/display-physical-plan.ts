@@ -45,12 +45,12 @@ function describeExec(plan: PhysicalPlan): string {
   }
 }
 
-/** `pruning: files 7 → 7 (partitions), row groups 7 → 4 (statistics), read 22.1 MB of 40.2 MB` */
+/** `pruning: files 7 → 7 (by partition), row groups 7 → 2 (4 by statistics, 1 by dictionary), reading 22.1 MB of 40.2 MB` */
 function describePruning(r: ScanPruningReport, tasks: number): string {
   const mb = (n: number): string => `${(n / 1e6).toFixed(1)} MB`;
   return (
     `  pruning: files ${r.files} → ${r.files - r.filesPrunedByPartition} (by partition), ` +
-    `row groups ${r.rowGroups} → ${tasks} (${r.rowGroupsPrunedByStatistics} by statistics), ` +
+    `row groups ${r.rowGroups} → ${tasks} (${r.rowGroupsPrunedByStatistics} by statistics, ${r.rowGroupsPrunedByDictionary} by dictionary), ` +
     `reading ${mb(r.bytes - r.bytesSkipped)} of ${mb(r.bytes)}`
   );
 }

@@ -110,12 +110,12 @@ async function planScan(scan: ScanNode, ctx: PlannerContext): Promise<FileScanEx
     return {
       ...common,
       tasks: files.map((f, fileIndex) => ({ fileIndex, uri: f.uri, rowGroup: 0, rows: 0, compressedBytes: f.size, partitionValues: [] })),
-      pruning: { files: files.length, filesPrunedByPartition: 0, rowGroups: files.length, rowGroupsPrunedByStatistics: 0, bytes, bytesSkipped: 0 },
+      pruning: { files: files.length, filesPrunedByPartition: 0, rowGroups: files.length, rowGroupsPrunedByStatistics: 0, rowGroupsPrunedByDictionary: 0, bytes, bytesSkipped: 0 },
     };
   }
   const dataset = await ctx.dataset(scan.source);
   const keepFile = scan.partitionFilters.length === 0 ? () => true : ctx.partitionPredicate(dataset, scan.partitionFilters);
-  const { tasks, report } = planScanTasks(dataset, scan.filters, keepFile);
+  const { tasks, report } = await planScanTasks(dataset, scan.filters, keepFile);
   return {
     ...common,
     tasks: tasks.map((t) => ({ ...t, partitionValues: dataset.files[t.fileIndex]!.partitionValues })),

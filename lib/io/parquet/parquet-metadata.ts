@@ -39,6 +39,19 @@ export interface ParquetColumnChunkMetadata {
   readonly numValues: number;
   readonly compressedSize: number;
   readonly uncompressedSize: number;
+  /** File offset of the chunk's dictionary page, or null when the footer names none (some writers omit it). */
+  readonly dictionaryPageOffset: number | null;
+  /** File offset of the chunk's first data page. */
+  readonly dataPageOffset: number;
+  /** How many pages of each type used each encoding, or null when the writer did not record it. */
+  readonly encodingStats: readonly ParquetPageEncodingStats[] | null;
+}
+
+/** One entry of a column chunk's `encoding_stats`: `count` pages of `pageType` were written with `encoding`. */
+export interface ParquetPageEncodingStats {
+  readonly pageType: string;
+  readonly encoding: string;
+  readonly count: number;
 }
 
 /** One row group. */
@@ -228,6 +241,9 @@ export function parseParquetFooter(uri: string, fileSize: number, tail: Uint8Arr
           numValues: Number(md.num_values),
           compressedSize: Number(md.total_compressed_size),
           uncompressedSize: Number(md.total_uncompressed_size),
+          dictionaryPageOffset: md.dictionary_page_offset === undefined ? null : Number(md.dictionary_page_offset),
+          dataPageOffset: Number(md.data_page_offset),
+          encodingStats: md.encoding_stats?.map((e) => ({ pageType: e.page_type, encoding: e.encoding, count: Number(e.count) })) ?? null,
         };
       }),
     };

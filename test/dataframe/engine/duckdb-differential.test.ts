@@ -540,7 +540,7 @@ describe('pruning skips work and keeps the answer', () => {
   it('prunes row groups by min/max statistics', async () => {
     const df = tx.filter('id >= 5000 AND id < 5010').select('id', 'amt', 'dt');
     const explain = await df.explain();
-    const m = /row groups (\d+) → (\d+) \((\d+) by statistics\)/.exec(explain);
+    const m = /row groups (\d+) → (\d+) \((\d+) by statistics, 0 by dictionary\)/.exec(explain);
     expect(m, explain).not.toBeNull();
     expect(Number(m![2])).toBe(1);
     await check({ name: 'id range', df: () => df, sql: 'SELECT id, amt, dt FROM tx WHERE id >= 5000 AND id < 5010' });
@@ -548,7 +548,7 @@ describe('pruning skips work and keeps the answer', () => {
 
   it('prunes by statistics on a timestamp and keeps boundary rows', async () => {
     const df = tx.filter("ts < '2026-11-01 00:10:00'").agg('count(*) AS n', 'max(id) AS m');
-    expect(await df.explain()).toMatch(/row groups 16 → 1 \(15 by statistics\)/);
+    expect(await df.explain()).toMatch(/row groups 16 → 1 \(15 by statistics, 0 by dictionary\)/);
     await check({ name: 'ts <', df: () => df, sql: "SELECT count(*) AS n, max(id) AS m FROM tx WHERE ts < TIMESTAMPTZ '2026-11-01 00:10:00+00'" });
   });
 

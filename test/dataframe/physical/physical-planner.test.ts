@@ -59,7 +59,7 @@ describe('physical planner', () => {
           '    Gather \\(\\d+ tasks on the worker pool, results in task order\\)',
           '      HashAggregate\\(partial\\) keys=\\[merchant_id\\] aggregates=\\[sum\\(amount_minor\\) AS gross, count\\(1\\) AS n\\]',
           '        ParquetScan \\[tx\\] columns=\\[merchant_id, amount_minor\\] filters=\\[\\(amount_minor > 1000000L\\)\\]',
-          '          pruning: files 4 → 2 \\(by partition\\), row groups \\d+ → \\d+ \\(\\d+ by statistics\\), reading .* MB of .* MB$',
+          '          pruning: files 4 → 2 \\(by partition\\), row groups \\d+ → \\d+ \\(\\d+ by statistics, \\d+ by dictionary\\), reading .* MB of .* MB$',
         ].join('\\n'),
       ),
     );
