@@ -31,14 +31,14 @@ export type DecodeRequestBody = DecodeRequest extends infer R ? (R extends Decod
 
 /** Runs decode requests: in a disposable worker thread, or in this thread (see parquet-in-thread-decoder.ts). */
 export interface ParquetDecoder {
-  /** Resolves with Arrow IPC stream bytes or rejects with a {@link DecodeFailedError}. */
-  request(body: DecodeRequestBody, timeoutMs?: number): Promise<Uint8Array>;
+  /** Resolves with Arrow IPC streams (the schema, or one per batch) or rejects with a {@link DecodeFailedError}. */
+  request(body: DecodeRequestBody, timeoutMs?: number): Promise<readonly Uint8Array[]>;
 }
 
 interface Job {
   readonly req: DecodeRequest;
   readonly timeoutMs: number;
-  readonly resolve: (ipc: Uint8Array) => void;
+  readonly resolve: (ipcs: readonly Uint8Array[]) => void;
   readonly reject: (e: Error) => void;
 }
 
@@ -59,7 +59,7 @@ export class ParquetDecodeClient implements ParquetDecoder {
   private nextId = 1;
 
   /** Sends one request; resolves with the Arrow IPC bytes or rejects with a {@link DecodeFailedError}. */
-  request(body: DecodeRequestBody, timeoutMs: number = DEFAULT_DECODE_TIMEOUT_MS): Promise<Uint8Array> {
+  request(body: DecodeRequestBody, timeoutMs: number = DEFAULT_DECODE_TIMEOUT_MS): Promise<readonly Uint8Array[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ req: { ...body, id: this.nextId++ } as DecodeRequest, timeoutMs, resolve, reject });
       this.pump();
@@ -101,7 +101,7 @@ export class ParquetDecodeClient implements ParquetDecoder {
     if (w !== this.worker || a === null || a.job.req.id !== res.id) return;
     clearTimeout(a.timer);
     this.active = null;
-    if (res.ok) a.job.resolve(res.ipc);
+    if (res.ok) a.job.resolve(res.ipcs);
     else a.job.reject(new DecodeFailedError({ kind: 'error', message: res.message, int96OutOfRange: res.int96OutOfRange }));
     if (res.wasmMemoryBytes > RECYCLE_WASM_BYTES && this.queue.length === 0) void this.close();
     this.pump();

@@ -1,9 +1,12 @@
 // Runs one decode request with parquet-wasm: the file's Arrow schema, or one row group's selected columns
-// as Arrow IPC bytes, with INT96 values cross-checked. Used by the disposable decode worker (main thread
+// as Arrow IPC streams — one per batch, decoded with parquet-wasm's streaming reader so that its memory
+// (which never shrinks) grows to one batch, not one row group (measured: 109 MB instead of 370 MB for a
+// 1M-row row group of five columns, at the same speed) — with INT96 values cross-checked. Used by the disposable decode worker (main thread
 // readers) and directly inside engine workers, whose death the task scheduler already recovers from.
-import { tableFromIPC } from 'apache-arrow';
+import { Table, tableFromIPC } from 'apache-arrow';
 import { parquetScan } from 'hyparquet';
 import { ParquetFile } from 'parquet-wasm';
+import type { RecordBatch } from 'parquet-wasm';
 import { fileSystemFor } from '../fs/resolve-file-system.js';
 import type { DecodeRequest, DecodeRowGroupRequest } from './parquet-decode-protocol.js';
 
@@ -38,8 +41,8 @@ export class Int96RangeError extends Error {}
  * parquet-wasm decodes INT96 into int64 nanoseconds and silently wraps outside 1677-09-21..2262-04-11.
  * An independent decode (hyparquet, exact bigint nanoseconds) must agree value for value, else the read fails.
  */
-async function checkInt96(req: DecodeRowGroupRequest, ipc: Uint8Array): Promise<void> {
-  const table = tableFromIPC(ipc);
+async function checkInt96(req: DecodeRowGroupRequest, ipcs: readonly Uint8Array[]): Promise<void> {
+  const table = new Table(ipcs.flatMap((b) => tableFromIPC(b).batches));
   const blob = await fileSystemFor(req.uri).openBlob(req.uri);
   const file = { byteLength: blob.size, slice: async (s: number, e?: number) => blob.slice(s, e).arrayBuffer() };
   const scan = await parquetScan({ file, parsers: { timestampFromNanoseconds: (n: bigint) => n } });
@@ -64,16 +67,17 @@ async function checkInt96(req: DecodeRowGroupRequest, ipc: Uint8Array): Promise<
   }
 }
 
-/** Decodes one request into Arrow IPC stream bytes. */
-export async function handleDecodeRequest(req: DecodeRequest): Promise<{ ipc: Uint8Array }> {
+/** Decodes one request into Arrow IPC streams: the schema, or the row group's batches in order. */
+export async function handleDecodeRequest(req: DecodeRequest): Promise<{ ipcs: Uint8Array[] }> {
   const file = await parquetFile(req.uri);
-  if (req.kind === 'schema') return { ipc: file.schema().intoIPCStream() };
-  const table = await file.read({
+  if (req.kind === 'schema') return { ipcs: [file.schema().intoIPCStream()] };
+  const stream = await file.stream({
     rowGroups: [req.rowGroup],
     ...(req.columns === null ? {} : { columns: [...req.columns] }),
     ...(req.batchSize === undefined ? {} : { batchSize: req.batchSize }),
   });
-  const ipc = table.intoIPCStream();
-  if (req.int96Columns.length > 0) await checkInt96(req, ipc);
-  return { ipc };
+  const ipcs: Uint8Array[] = [];
+  for await (const batch of stream as AsyncIterable<RecordBatch>) ipcs.push(batch.intoIPCStream());
+  if (req.int96Columns.length > 0) await checkInt96(req, ipcs);
+  return { ipcs };
 }

@@ -27,7 +27,7 @@ export interface DecodeRowGroupRequest {
 /** A request to the decode worker. */
 export type DecodeRequest = DecodeSchemaRequest | DecodeRowGroupRequest;
 
-/** The worker's answer: Arrow IPC stream bytes, or the decoder's error message. */
+/** The worker's answer: Arrow IPC streams (the schema, or one per batch), or the decoder's error message. */
 export type DecodeResponse =
-  | { readonly id: number; readonly ok: true; readonly ipc: Uint8Array; readonly wasmMemoryBytes: number }
+  | { readonly id: number; readonly ok: true; readonly ipcs: readonly Uint8Array[]; readonly wasmMemoryBytes: number }
   | { readonly id: number; readonly ok: false; readonly message: string; readonly int96OutOfRange: boolean; readonly wasmMemoryBytes: number };

@@ -11,9 +11,9 @@ const port = parentPort;
 if (port === null) throw new Error('parquet-decode-worker must run as a worker thread');
 port.on('message', (req: DecodeRequest) => {
   handleDecodeRequest(req).then(
-    ({ ipc }) => {
-      const res: DecodeResponse = { id: req.id, ok: true, ipc, wasmMemoryBytes: wasmMemory().buffer.byteLength };
-      port.postMessage(res, [ipc.buffer as ArrayBuffer]);
+    ({ ipcs }) => {
+      const res: DecodeResponse = { id: req.id, ok: true, ipcs, wasmMemoryBytes: wasmMemory().buffer.byteLength };
+      port.postMessage(res, ipcs.map((b) => b.buffer as ArrayBuffer));
     },
     (e: unknown) => {
       const res: DecodeResponse = {

@@ -9,9 +9,9 @@ import { Int96RangeError, handleDecodeRequest } from './parquet-decode-handler.j
 
 /** A decoder that runs parquet-wasm in this thread. */
 export const inThreadDecoder: ParquetDecoder = {
-  async request(body: DecodeRequestBody): Promise<Uint8Array> {
+  async request(body: DecodeRequestBody): Promise<readonly Uint8Array[]> {
     try {
-      return (await handleDecodeRequest({ ...body, id: 0 })).ipc;
+      return (await handleDecodeRequest({ ...body, id: 0 })).ipcs;
     } catch (e) {
       throw new DecodeFailedError({ kind: 'error', message: messageOf(e), int96OutOfRange: e instanceof Int96RangeError });
     }

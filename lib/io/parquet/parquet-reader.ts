@@ -122,9 +122,9 @@ class ParquetFileReader implements ParquetReader {
     // Measured: when the footer's file row count is below the row groups' sum (repeated_no_annotation.parquet
     // says 0), an explicit batchSize makes parquet-wasm return no rows; its default batch size does not.
     const footerTrustworthy = this.metadata.footerNumRows === this.metadata.numRows;
-    let ipc: Uint8Array;
+    let ipcs: readonly Uint8Array[];
     try {
-      ipc = await this.decoder.request(
+      ipcs = await this.decoder.request(
         {
           kind: 'read',
           uri: this.uri,
@@ -140,16 +140,19 @@ class ParquetFileReader implements ParquetReader {
     } catch (e) {
       throw wrapFailure(e, where);
     }
-    const table = tableFromIPC(ipc);
-    if (table.numRows !== rg.numRows) {
-      throw new PaylakeError('PARQUET_CORRUPT', `${where}: the decoder returned ${table.numRows} rows but the footer says ${rg.numRows}; the file is corrupt`);
+    const batches = ipcs.flatMap((ipc) => tableFromIPC(ipc).batches).filter((b) => b.numRows > 0);
+    const rows = batches.reduce((n, b) => n + b.numRows, 0);
+    if (rows !== rg.numRows) {
+      throw new PaylakeError('PARQUET_CORRUPT', `${where}: the decoder returned ${rows} rows but the footer says ${rg.numRows}; the file is corrupt`);
     }
-    const order = names.map((n) => table.schema.fields.findIndex((f) => f.name === n));
+    const first = batches[0];
+    if (first === undefined) return [];
+    const order = names.map((n) => first.schema.fields.findIndex((f) => f.name === n));
     if (order.some((i) => i < 0)) {
       throw new PaylakeError('PARQUET_CORRUPT', `${where}: the decoder did not return every requested column (${names.join(', ')})`);
     }
-    const inOrder = order.every((i, k) => i === k) && order.length === table.schema.fields.length;
-    return table.batches.filter((b) => b.numRows > 0).map((b) => (inOrder ? b : b.selectAt(order)));
+    const inOrder = order.every((i, k) => i === k) && order.length === first.schema.fields.length;
+    return inOrder ? batches : batches.map((b) => b.selectAt(order));
   }
 }
 
@@ -161,12 +164,12 @@ class ParquetFileReader implements ParquetReader {
 export async function openParquet(fs: FileSystem, uri: string, options: OpenParquetOptions = {}): Promise<ParquetReader> {
   const metadata = await readParquetMetadata(fs, uri);
   const decoder = options.decoder ?? sharedDecodeClient();
-  let schemaIpc: Uint8Array;
+  let schemaIpc: readonly Uint8Array[];
   try {
     schemaIpc = await decoder.request({ kind: 'schema', uri }, options.timeoutMs);
   } catch (e) {
     throw wrapFailure(e, `${uri}: schema`);
   }
-  const schema = tableFromIPC(schemaIpc).schema;
+  const schema = tableFromIPC(schemaIpc[0]!).schema;
   return new ParquetFileReader(uri, metadata, schema, decoder, options.timeoutMs);
 }
