@@ -10,7 +10,8 @@ import { jobsCommand } from './jobs.command.js';
 import { quickstartCommand } from './quickstart.command.js';
 import { runCommand } from './run.command.js';
 import { schemaCommand } from './schema.command.js';
+import { sqlCommand } from './sql.command.js';
 
 /** Every `paylake` command, in the order `--help` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [quickstartCommand, genCommand, schemaCommand, headCommand, countByValueCommand, aggCommand, explainCommand, jobsCommand, runCommand];
+export const commands: CommandModule<any, any>[] = [quickstartCommand, genCommand, schemaCommand, headCommand, countByValueCommand, aggCommand, sqlCommand, explainCommand, jobsCommand, runCommand];

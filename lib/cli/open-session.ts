@@ -28,9 +28,14 @@ export async function withSession<T>(args: QueryArgs, body: (s: Session) => Prom
 
 /** The DataFrame of the command's input paths. */
 export async function readInput(session: Session, args: QueryArgs): Promise<DataFrame> {
-  if (isCsvInput(args.paths) || isJsonLinesInput(args.paths)) {
-    const read = isCsvInput(args.paths) ? session.readCsv.bind(session) : session.readJson.bind(session);
-    return read(args.paths, {
+  return readPaths(session, args.paths, args);
+}
+
+/** The DataFrame of `paths`: Parquet, or CSV / JSON lines by extension (with the --schema and --rejects options). */
+export async function readPaths(session: Session, paths: readonly string[], args: Pick<QueryArgs, 'schema' | 'rejects'>): Promise<DataFrame> {
+  if (isCsvInput(paths) || isJsonLinesInput(paths)) {
+    const read = isCsvInput(paths) ? session.readCsv.bind(session) : session.readJson.bind(session);
+    return read(paths, {
       ...(args.rejects === undefined ? {} : { rejects: args.rejects }),
       ...(args.schema === undefined ? {} : { schema: parseSchemaOption(args.schema) }),
     });
@@ -38,5 +43,5 @@ export async function readInput(session: Session, args: QueryArgs): Promise<Data
   if (args.schema !== undefined || args.rejects !== undefined) {
     throw new PaylakeError('USAGE', '--schema and --rejects apply to CSV and JSON-lines inputs only; Parquet files carry their own schema');
   }
-  return session.readParquet(...args.paths);
+  return session.readParquet(...paths);
 }

@@ -13,6 +13,7 @@ import { listInputFiles } from '../io/dataset/input-files.js';
 import { discoverParquetDataset } from '../io/dataset/parquet-dataset.js';
 import type { FileStatus } from '../io/fs/file-system.js';
 import type { ParquetDataset } from '../io/dataset/parquet-dataset.js';
+import { planSql } from '../sql/sql-planner.js';
 import { DataFrame } from './dataframe.js';
 import { textFile } from './lines/text-dataset.js';
 import type { TextDataset } from './lines/text-dataset.js';
@@ -75,6 +76,7 @@ export class Session {
   private closed = false;
   private readonly datasets = new Map<string, Promise<ParquetDataset>>();
   private readonly textFiles = new Map<string, Promise<readonly FileStatus[]>>();
+  private readonly tables = new Map<string, { readonly name: string; readonly df: DataFrame }>();
 
   constructor(options: SessionOptions = {}) {
     this.workers = options.workers ?? availableParallelism();
@@ -153,6 +155,31 @@ export class Session {
   textFile(...paths: string[]): TextDataset<string> {
     this.checkOpen();
     return textFile(this, paths);
+  }
+
+  /**
+   * Makes a DataFrame available to {@link sql} under `name` (case-insensitive).
+   * @example session.registerTable('tx', await session.readParquet('data/transactions'))
+   */
+  registerTable(name: string, df: DataFrame): void {
+    this.checkOpen();
+    if (df.session !== this) throw new PaylakeError('USAGE', `table ${name} belongs to another session`);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new PaylakeError('USAGE', `table name ${JSON.stringify(name)} must be letters, digits and _, not starting with a digit`);
+    this.tables.set(name.toLowerCase(), { name, df });
+  }
+
+  /**
+   * A DataFrame for a Spark SQL query over registered tables and `parquet.\`path\`` / `csv.\`path\`` / `json.\`path\`` sources.
+   * @example const top = await session.sql('SELECT status, count(*) AS n FROM tx GROUP BY status ORDER BY n DESC')
+   */
+  async sql(text: string): Promise<DataFrame> {
+    this.checkOpen();
+    const plan = await planSql(text, {
+      table: (name) => this.tables.get(name.toLowerCase())?.df.plan,
+      tableNames: () => [...this.tables.values()].map((t) => t.name),
+      path: async (format, p) => (format === 'parquet' ? await this.readParquet(p) : format === 'csv' ? await this.readCsv(p) : await this.readJson(p)).plan,
+    });
+    return new DataFrame(this, plan);
   }
 
   /** Ends the worker pool and removes the session's own scratch directory. The session cannot run anything afterwards. */

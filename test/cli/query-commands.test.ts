@@ -104,6 +104,32 @@ describe('paylake agg', () => {
   });
 });
 
+describe('paylake sql', () => {
+  it('runs SQL over --table registrations and paths, as JSON', async () => {
+    const r = paylake('sql', 'SELECT status, count(*) AS n FROM tx GROUP BY status ORDER BY n DESC, status', '--table', `tx=${tx}`, '--format', 'json');
+    expect(r.status, r.stderr).toBe(0);
+    const expected = await duck(`SELECT status, count(*)::INTEGER AS n FROM '${tx}/*/*.parquet' GROUP BY 1 ORDER BY 2 DESC, 1`);
+    expect(JSON.parse(r.stdout)).toEqual(expected);
+    const file = join(dir, 'q.sql');
+    writeFileSync(file, `SELECT count(*) AS n\nFROM parquet.\`${tx}\`\nWHERE dt = '2026-11-02'`);
+    const f = paylake('sql', '--file', file, '--format', 'json');
+    expect(f.status, f.stderr).toBe(0);
+    expect(JSON.parse(f.stdout)[0].n).toBeGreaterThan(0);
+    const e = paylake('sql', '--file', file, '--explain');
+    expect(e.stdout).toMatch(/pruning: files 3 → 1 \(by partition\)/);
+  });
+
+  it('reports unknown tables and syntax errors with exit 1, and a missing query with exit 2', () => {
+    const unknown = paylake('sql', 'SELECT * FROM nope');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/unknown table nope; register one with --table nope=PATH/);
+    const syntax = paylake('sql', 'SELECT FROM WHERE');
+    expect(syntax.status).toBe(1);
+    expect(syntax.stderr).toMatch(/syntax error/);
+    expect(paylake('sql').status).toBe(2);
+  });
+});
+
 describe('CSV inputs', () => {
   it('reconciles bank-file trailers with their lines, with declared column types', () => {
     const bank = join(dir, 'data', 'bank', 'settlement-2026-11-03.csv');

@@ -65,7 +65,9 @@ class Analyzer {
       case 'column': {
         const i = fieldIndex(this.schema, e.name, e.qualifier);
         const f = this.schema.fields[i]!;
-        return { expr: ColumnNode.create(f.name, f.qualifier ?? e.qualifier), type: f.type, nullable: f.nullable };
+        // Resolved and proven unambiguous here, so the reference needs no qualifier below the analyzer (the
+        // optimizer may remove the projection that carried a table alias).
+        return { expr: ColumnNode.create(f.name), type: f.type, nullable: f.nullable };
       }
       case 'literal':
         return { expr: e, type: e.type, nullable: e.value === null };
