@@ -8,7 +8,7 @@ import { PaylakeError } from '../errors/paylake-error.js';
 import type { Expr } from '../dataframe/expr/expr.js';
 import { AliasNode } from '../dataframe/expr/nodes/alias-node.js';
 import { ColumnNode } from '../dataframe/expr/nodes/column-node.js';
-import { parseSql } from '../dataframe/expr/parser/sql-parser.js';
+import { parseSql, syntaxError } from '../dataframe/expr/parser/sql-parser.js';
 import { translateExpr } from '../dataframe/expr/parser/sql-expr-translator.js';
 import type { SortKey } from '../dataframe/expr/sort-key.js';
 import { containsAggregate } from '../dataframe/expr/analyze-expr.js';
@@ -38,7 +38,33 @@ export async function planSql(text: string, catalog: SqlCatalog): Promise<Logica
   if (statements.length !== 1) throw new PaylakeError('PARSE_ERROR', `expected one SQL statement, found ${statements.length}`);
   const query = statements[0]!.Query as Node | undefined;
   if (query === undefined) throw new PaylakeError('PARSE_ERROR', `only queries (SELECT ...) can run; found ${Object.keys(statements[0]!)[0]}`);
-  return new SqlPlanner(catalog).query(query, new Map());
+  try {
+    return await new SqlPlanner(catalog).query(query, new Map());
+  } catch (e) {
+    throw withPosition(e, text);
+  }
+}
+
+/**
+ * An unknown-column or unknown-table error pointing at the name's first use in the SQL text (line, column,
+ * caret), as syntax errors do; other errors unchanged.
+ */
+function withPosition(e: unknown, text: string): unknown {
+  if (!(e instanceof PaylakeError) || e.code !== 'NOT_FOUND') return e;
+  const m = /^unknown (?:column "([^"]+)"|table (\S+?)[;.]?(?:\s|$))/.exec(e.message);
+  const name = m?.[1] ?? m?.[2];
+  if (name === undefined) return e;
+  const bare = name.split('.').pop()!;
+  const re = new RegExp(`(?<![A-Za-z0-9_\`])\`?${bare.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`?(?![A-Za-z0-9_])`, 'i');
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const hit = re.exec(lines[i]!);
+    if (hit) {
+      const located = syntaxError(e.message, text, { line: i + 1, column: hit.index + 1 });
+      return new PaylakeError('NOT_FOUND', located.message, { cause: e });
+    }
+  }
+  return e;
 }
 
 function variant(node: unknown): [string, Node] {

@@ -81,6 +81,13 @@ describe('session.sql', () => {
     await expect(session.sql('SELEC 1')).rejects.toThrow(/syntax error/);
   });
 
+  it('points unknown columns and tables at their first use in the text', async () => {
+    const err = (await session.sql('SELECT status,\n  count(*) AS n\nFROM tx WHERE amount_minr > 5 GROUP BY status').catch((e: unknown) => e)) as Error;
+    expect(err.message).toMatch(/unknown column "amount_minr"; did you mean "amount_minor"\?.*\(line 3, column 15\)\n  FROM tx WHERE amount_minr > 5 GROUP BY status\n {16}\^$/s);
+    const table = (await session.sql('SELECT * FROM txn').catch((e: unknown) => e)) as Error;
+    expect(table.message).toMatch(/unknown table txn.*\(column 15\)\n  SELECT \* FROM txn\n {16}\^$/s);
+  });
+
   it('reads paths written as Spark writes them', async () => {
     const df = await session.sql(`SELECT count(*) AS n FROM parquet.\`${tx}\` WHERE dt = '2026-11-01'`);
     const [row] = (await db.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM tx WHERE dt = DATE '2026-11-01'`)).getRowObjectsJson();
