@@ -9,7 +9,7 @@ import { parseSchemaOption } from './csv-schema-option.js';
 import type { QueryArgs } from './query-options.js';
 
 /** Runs `body` with a session built from the shared query options. */
-export async function withSession<T>(args: QueryArgs, body: (s: Session) => Promise<T>): Promise<T> {
+export async function withSession<T>(args: Pick<QueryArgs, 'workers' | 'memory' | 'quiet'>, body: (s: Session) => Promise<T>): Promise<T> {
   const session = new Session({
     ...(args.workers === undefined ? {} : { workers: args.workers }),
     ...(args.memory === undefined ? {} : { memory: args.memory }),

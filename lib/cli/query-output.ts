@@ -6,7 +6,7 @@ import { writeReport } from '../report/report-writer.js';
 import type { QueryArgs, QueryFormat } from './query-options.js';
 
 /** Runs `df` and writes its result where the arguments say. */
-export async function writeQueryResult(df: DataFrame, args: QueryArgs): Promise<void> {
+export async function writeQueryResult(df: DataFrame, args: Pick<QueryArgs, 'output' | 'format'>): Promise<void> {
   if (args.output === undefined) {
     await writeReport(await df.toArrow(), args.format ?? 'table', process.stdout);
     return;

@@ -2,10 +2,10 @@
 // same engine and with the same output contract as `paylake agg`.
 import type { CommandModule } from 'yargs';
 import { PaylakeError } from '../errors/paylake-error.js';
-import type { QueryArgs } from './query-options.js';
-import { QUERY_FORMATS } from './query-options.js';
+import type { RunArgs } from './query-options.js';
+import { withRunOptions } from './query-options.js';
 
-interface SqlArgs extends Omit<QueryArgs, 'paths'> {
+interface SqlArgs extends RunArgs {
   query?: string;
   file?: string;
   table: string[];
@@ -17,18 +17,11 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
   command: 'sql [query]',
   describe: 'Run a Spark SQL query (SELECT ... FROM table or parquet.`path`) on the engine',
   builder: (y) =>
-    y
+    withRunOptions(y)
       .positional('query', { type: 'string', description: 'The SQL text (or use --file)' })
       .option('file', { type: 'string', description: 'Read the SQL from this file' })
       .option('table', { type: 'string', array: true, default: [] as string[], description: 'Register a table: NAME=PATH (Parquet, or .csv / .jsonl), repeatable' })
       .option('explain', { type: 'boolean', description: 'Print the plans instead of running the query' })
-      .option('format', { choices: QUERY_FORMATS, description: 'Output format [default: table, or from the --output extension]' })
-      .option('output', { type: 'string', description: 'Write the result to this file (.csv, .json, .jsonl) or directory (.parquet)' })
-      .option('workers', { type: 'number', description: 'Worker threads [default: CPU count]' })
-      .option('memory', { type: 'string', description: 'Memory budget, e.g. 2GB' })
-      .option('quiet', { type: 'boolean', description: 'No progress bar' })
-      .option('schema', { type: 'string', description: 'CSV and JSON-lines tables: column types, e.g. \'payout_minor int64\'' })
-      .option('rejects', { type: 'string', description: 'CSV and JSON-lines tables: write malformed records here instead of failing' })
       .check((a) => {
         if ((a.query === undefined) === (a.file === undefined)) throw new PaylakeError('USAGE', 'give the SQL either as an argument or with --file, not both');
         return true;
@@ -42,7 +35,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
     const text = args.query ?? (await readFile(args.file!, 'utf8').catch(() => {
       throw new PaylakeError('NOT_FOUND', `${args.file}: cannot read the SQL file; check the path`);
     }));
-    await withSession({ ...args, paths: [] }, async (session) => {
+    await withSession(args, async (session) => {
       for (const spec of args.table) {
         const eq = spec.indexOf('=');
         if (eq <= 0) throw new PaylakeError('USAGE', `--table ${spec}: write it as NAME=PATH`);
@@ -50,7 +43,7 @@ export const sqlCommand: CommandModule<object, SqlArgs> = {
       }
       const df = await session.sql(text);
       if (args.explain) process.stdout.write(await df.explain());
-      else await writeQueryResult(df, { ...args, paths: [] });
+      else await writeQueryResult(df, args);
     });
   },
 };

@@ -1,7 +1,7 @@
 // Reads a CSV file (RFC 4180, UTF-8, optional BOM, header row) as Arrow record batches of bounded
 // size, with a declared or inferred schema. Malformed records go to a rejects sink with their
 // physical line and reason and are counted; nothing is dropped silently.
-import type { TextDataReader, TextReadStats } from '../text-data-reader.js';
+import type { TextDataReadOptions, TextDataReader, TextReadStats } from '../text-data-reader.js';
 import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import type { FileSystem } from '../fs/file-system.js';
@@ -9,30 +9,14 @@ import { fileSystemFor } from '../fs/resolve-file-system.js';
 import { CsvColumnBuilder } from './csv-column-builder.js';
 import { arrowTypeOf, csvColumnTypeName, parseCsvColumnType, type CsvColumnSpec, type CsvColumnType } from './csv-column-type.js';
 import { csvRecords, type CsvRecordEvent } from './csv-record-source.js';
-import type { CsvReject, CsvRejectReason, CsvRejectSink } from './csv-rejects.js';
+import type { CsvReject, CsvRejectReason } from './csv-rejects.js';
 import { inferCsvColumns } from './csv-schema-inference.js';
 import { isValueError, valueParserFor, type CsvValue } from './csv-value-parser.js';
 
 /** Options of openCsv. */
-export interface CsvReadOptions {
-  /** Declared types by column name. Header columns not named here are inferred (or strings with `inferSchema: false`). */
-  readonly schema?: Readonly<Record<string, CsvColumnType>>;
-  /** Infer undeclared columns from the first `inferenceRows` records (default true). */
-  readonly inferSchema?: boolean;
-  /** Records sampled for inference (default 1000). */
-  readonly inferenceRows?: number;
-  /** Rows per record batch (default 65,536). */
-  readonly batchSize?: number;
-  /** `reject` (default): bad records go to `rejects` and are counted. `fail`: the first one throws CSV_INVALID. */
-  readonly onBadRecord?: 'reject' | 'fail';
-  /** Receives rejected records; without one they are still counted in `stats`. */
-  readonly rejects?: CsvRejectSink;
+export interface CsvReadOptions extends TextDataReadOptions<CsvRejectReason> {
   /** Field delimiter (default `,`). */
   readonly delimiter?: string;
-  /** Largest record in bytes (default 1 MiB); bounds memory when a quote is never closed. */
-  readonly maxRecordBytes?: number;
-  /** The file system to read through (default: chosen by the URI). */
-  readonly fileSystem?: FileSystem;
 }
 
 /** Counts of one file's records, by reject reason. */

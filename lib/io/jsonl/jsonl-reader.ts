@@ -1,11 +1,11 @@
 // Reads a JSON-lines file (one JSON object per line, UTF-8, gzip when the name ends .gz) as Arrow
 // record batches of bounded size, with a declared or inferred schema: the twin of csv-reader.ts, with
 // the same column types, value parsers, column builders and rejects. Bad lines are never dropped silently.
-import type { TextDataReader, TextReadStats } from '../text-data-reader.js';
+import type { TextDataReadOptions, TextDataReader, TextReadStats } from '../text-data-reader.js';
 import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { CsvColumnBuilder } from '../csv/csv-column-builder.js';
-import { arrowTypeOf, csvColumnTypeName, parseCsvColumnType, type CsvColumnSpec, type CsvColumnType } from '../csv/csv-column-type.js';
+import { arrowTypeOf, csvColumnTypeName, parseCsvColumnType, type CsvColumnSpec } from '../csv/csv-column-type.js';
 import { MAX_RAW_CHARS } from '../csv/csv-record-source.js';
 import { isValueError, type CsvValue } from '../csv/csv-value-parser.js';
 import type { FileSystem } from '../fs/file-system.js';
@@ -13,34 +13,11 @@ import { fileSystemFor } from '../fs/resolve-file-system.js';
 import { jsonTextOf, scanJsonObject, type JsonMember } from './json-object-scanner.js';
 import { jsonValueConverterFor } from './json-value-converter.js';
 import { jsonLines, type JsonLine } from './jsonl-line-source.js';
-import type { JsonLinesReject, JsonLinesRejectReason, JsonLinesRejectSink } from './jsonl-rejects.js';
+import type { JsonLinesReject, JsonLinesRejectReason } from './jsonl-rejects.js';
 import { inferJsonColumns } from './jsonl-schema-inference.js';
 
 /** Options of openJsonLines. */
-export interface JsonLinesReadOptions {
-  /**
-   * Declared types by key. With `inferSchema` (the default) other keys of the sample become inferred
-   * columns; without it only declared keys are read and every other key is ignored.
-   */
-  readonly schema?: Readonly<Record<string, CsvColumnType>>;
-  /** Infer undeclared keys from the first `inferenceRows` object lines (default true). */
-  readonly inferSchema?: boolean;
-  /** Object lines sampled for inference (default 1000). */
-  readonly inferenceRows?: number;
-  /** Rows per record batch (default 65,536). */
-  readonly batchSize?: number;
-  /**
-   * `reject` (default): bad lines go to `rejects` and are counted. `fail`: the first one throws
-   * PaylakeError('CSV_INVALID') — the code paylake uses for a record of a text data file that cannot be read.
-   */
-  readonly onBadRecord?: 'reject' | 'fail';
-  /** Receives rejected lines; without one they are still counted in `stats`. */
-  readonly rejects?: JsonLinesRejectSink;
-  /** Longest line in bytes (default 1 MiB); longer lines are rejected as RECORD_TOO_LARGE without being held in memory. */
-  readonly maxRecordBytes?: number;
-  /** The file system to read through (default: chosen by the URI). */
-  readonly fileSystem?: FileSystem;
-}
+export type JsonLinesReadOptions = TextDataReadOptions<JsonLinesRejectReason>;
 
 /** Counts of one file's records, by reject reason. */
 export type JsonLinesReadStats = TextReadStats<JsonLinesRejectReason>;

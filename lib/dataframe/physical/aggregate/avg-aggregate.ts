@@ -40,7 +40,7 @@ export function sparkDecimalAverage(sum: bigint, count: bigint, input: DecimalTy
  * n / d (d > 0) correctly rounded to the nearest double: the quotient is computed to at least 64
  * significant bits with a sticky bit for the remainder, so Number() rounds once, at the right place.
  */
-export function quotientToDouble(n: bigint, d: bigint): number {
+export function nearestDoubleOfQuotient(n: bigint, d: bigint): number {
   const negative = n < 0n;
   const a = negative ? -n : n;
   const shift = Math.max(0, 65 - (a.toString(2).length - d.toString(2).length));
@@ -104,7 +104,7 @@ class ExactAvgAggregate implements AggregateFunction {
         if (c === 0) continue;
         const v = this.acc.totalNumber(g);
         // Exact sum and count: one IEEE division is correctly rounded; beyond 2^53 divide exactly.
-        out[i] = v === v ? v / c : quotientToDouble(this.acc.total(g), BigInt(c));
+        out[i] = v === v ? v / c : nearestDoubleOfQuotient(this.acc.total(g), BigInt(c));
       }
       return makeColumn(this.resultType, n, out, validity);
     }

@@ -1,7 +1,7 @@
 // avg: double for int/bigint/double (exact integer sum, one division), decimal avg with Spark's types and
 // HALF_UP roundings, NULL for empty groups.
 import { describe, expect, it } from 'vitest';
-import { quotientToDouble, sparkDecimalAverage } from '../../../../lib/dataframe/physical/aggregate/avg-aggregate.js';
+import { nearestDoubleOfQuotient, sparkDecimalAverage } from '../../../../lib/dataframe/physical/aggregate/avg-aggregate.js';
 import { types } from '../../../../lib/dataframe/types/data-type.js';
 import type { DataType } from '../../../../lib/dataframe/types/data-type.js';
 import { aggregateRows, spec } from './aggregate-fixtures.js';
@@ -66,14 +66,14 @@ describe('avg', () => {
   });
 });
 
-describe('quotientToDouble', () => {
+describe('nearestDoubleOfQuotient', () => {
   it('rounds the exact quotient once (Number(sum) / count would round twice)', () => {
     // -3207081958447516503 / 1712 = -1873295536476353.0975…: nearest double is …353, not …353.25.
-    expect(quotientToDouble(-3207081958447516503n, 1712n)).toBe(-1873295536476353);
+    expect(nearestDoubleOfQuotient(-3207081958447516503n, 1712n)).toBe(-1873295536476353);
     expect(Number(-3207081958447516503n) / 1712).not.toBe(-1873295536476353);
-    expect(quotientToDouble(1n, 3n)).toBe(1 / 3);
-    expect(quotientToDouble(-(1n << 80n), 1n)).toBe(-(2 ** 80));
-    expect(quotientToDouble((1n << 63n) - 1n, 1n)).toBe(2 ** 63);
-    expect(quotientToDouble(0n, 5n)).toBe(0);
+    expect(nearestDoubleOfQuotient(1n, 3n)).toBe(1 / 3);
+    expect(nearestDoubleOfQuotient(-(1n << 80n), 1n)).toBe(-(2 ** 80));
+    expect(nearestDoubleOfQuotient((1n << 63n) - 1n, 1n)).toBe(2 ** 63);
+    expect(nearestDoubleOfQuotient(0n, 5n)).toBe(0);
   });
 });
