@@ -11,6 +11,7 @@ import { writeReport } from '../report/report-writer.js';
 import { executePlan } from './exec/plan-executor.js';
 import { ProgressReporter } from './exec/progress-reporter.js';
 import { AliasNode } from './expr/nodes/alias-node.js';
+import { ColumnNode } from './expr/nodes/column-node.js';
 import { parseExpression } from './expr/parser/parse-expression.js';
 import type { SortKey } from './expr/sort-key.js';
 import { optimize } from './optimizer/optimizer.js';
@@ -21,8 +22,10 @@ import { displayPlan } from './plan/display-plan.js';
 import type { LogicalPlan } from './plan/logical-plan.js';
 import { aggregate, filter, limit, project, sort, union, withColumn } from './plan/plan-builder.js';
 import type { ExprInput } from './plan/plan-builder.js';
+import { deduplicate, join, parseJoinType } from './plan/join-builder.js';
 import { toArrowType } from './types/arrow-type.js';
 import type { Schema } from './types/schema.js';
+import { fieldIndex } from './types/schema.js';
 import type { Session } from './session.js';
 import { DataFrameWriter } from './dataframe-writer.js';
 
@@ -124,6 +127,42 @@ export class DataFrame {
     return this.with(union([this.plan, ...others.map((o) => o.plan)]));
   }
 
+  /**
+   * Joins with another DataFrame of this session (Spark SQL semantics: NULL keys never match). `on` is either a
+   * list of column names both have (their values come out once, first) or a condition over both sides'
+   * columns with at least one `left_col = right_col`; `how` is inner, left, right, full, left_semi or
+   * left_anti (Spark's spellings such as left_outer and leftsemi work too).
+   * @example tx.join(bank, 'txn_id = psp_reference', 'left')
+   * @example tx.join(merchants, ['merchant_id'])
+   */
+  join(other: DataFrame, on: ExprInput | readonly string[], how: string = 'inner'): DataFrame {
+    if (other.session !== this.session) throw new PaylakeError('USAGE', 'cannot join DataFrames of different sessions');
+    return this.with(join(this.plan, other.plan, on, parseJoinType(how)));
+  }
+
+  /**
+   * Keeps one row per distinct value of `columns` (all columns when none are named): the first in input
+   * order (files in listing order, then rows in file order), whatever the number of workers.
+   * @example tx.dropDuplicates(['txn_id'])
+   */
+  dropDuplicates(columns: readonly string[] = []): DataFrame {
+    return this.with(deduplicate(this.plan, columns));
+  }
+
+  /** Distinct rows (the first of each set of equal rows, as {@link dropDuplicates} with no columns). */
+  distinct(): DataFrame {
+    return this.dropDuplicates();
+  }
+
+  /**
+   * Renames a column; a name that does not exist is an error.
+   * @example bank.withColumnRenamed('currency', 'bank_currency')
+   */
+  withColumnRenamed(existing: string, name: string): DataFrame {
+    const at = fieldIndex(this.plan.schema, existing);
+    return this.select(...this.plan.schema.fields.map((f, i) => (i === at ? AliasNode.create(ColumnNode.create(f.name), name) : ColumnNode.create(f.name))));
+  }
+
   /** Writes the result to files (Parquet, CSV, JSON lines). */
   get write(): DataFrameWriter {
     return new DataFrameWriter(this);
@@ -193,6 +232,8 @@ export class DataFrame {
       pool: this.session.workerPool(),
       progress,
       scratchDir: this.session.scratchDir,
+      taskMemoryBytes: this.session.taskMemoryBytes,
+      metrics: this.session.beginRunMetrics(),
       ...(this.session.onRejects === undefined ? {} : { onRejects: this.session.onRejects }),
     });
   }

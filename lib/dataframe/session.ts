@@ -19,6 +19,8 @@ import { textFile } from './lines/text-dataset.js';
 import type { TextDataset } from './lines/text-dataset.js';
 import type { RejectsSummary } from './exec/rejects-collector.js';
 import { WorkerPool } from './exec/worker-pool.js';
+import { newRunMetrics } from './exec/plan-executor.js';
+import type { RunMetrics } from './exec/plan-executor.js';
 import type { PlannerContext } from './physical/physical-planner.js';
 import { partitionPredicate } from './physical/scan/partition-pruning.js';
 import { ScanNode } from './plan/nodes/scan-node.js';
@@ -34,6 +36,16 @@ export interface SessionOptions {
   readonly scratchDir?: string;
   /** Memory budget, bytes or a size such as `2GB`; default 2GB. Bounds each worker's JavaScript heap. */
   readonly memory?: number | string;
+  /**
+   * Partitions of every exchange (Spark's spark.sql.shuffle.partitions); default chosen per exchange from
+   * the estimated input size and the memory budget, at least the number of workers.
+   */
+  readonly shufflePartitions?: number;
+  /**
+   * A join input estimated at or below this size is broadcast to every task instead of shuffled (Spark's
+   * spark.sql.autoBroadcastJoinThreshold); bytes or a size such as `10MB`; 0 turns broadcasts off. Default 10MB.
+   */
+  readonly broadcastThreshold?: number | string;
   /** Show a progress bar on stderr when it is a terminal; default true. */
   readonly progress?: boolean;
   /** Optimizer rules to switch off (diagnosis and tests). */
@@ -53,6 +65,16 @@ export interface TextReadOptions {
 /** The default memory budget. */
 const DEFAULT_MEMORY = 2 * 1024 ** 3;
 
+/** Spark's default broadcast join threshold. */
+const DEFAULT_BROADCAST_THRESHOLD = 10 * 1024 ** 2;
+
+/** Most and fewest partitions an automatically sized exchange gets. */
+const MAX_AUTO_PARTITIONS = 1000;
+const MIN_AUTO_PARTITIONS = 8;
+
+/** Input bytes (compressed) per automatically sized exchange partition; a few hundred MB once decoded. */
+const AUTO_PARTITION_BYTES = 64 * 1024 ** 2;
+
 /**
  * Entry point of the DataFrame API.
  * @example
@@ -69,10 +91,14 @@ export class Session {
   readonly scratchDir: string;
   readonly memoryBytes: number;
   readonly progress: boolean;
+  readonly shufflePartitions: number | null;
+  readonly broadcastThresholdBytes: number;
   readonly disabledRules: readonly string[];
   readonly onRejects: ((summary: RejectsSummary) => void) | undefined;
   private readonly ownsScratchDir: boolean;
   private pool: WorkerPool | null = null;
+  /** Counters of the most recent action (see {@link beginRunMetrics}). */
+  lastRun: RunMetrics = newRunMetrics();
   private closed = false;
   private readonly datasets = new Map<string, Promise<ParquetDataset>>();
   private readonly textFiles = new Map<string, Promise<readonly FileStatus[]>>();
@@ -85,6 +111,12 @@ export class Session {
     this.scratchDir = options.scratchDir ?? path.join(tmpdir(), `paylake-${process.pid}-${randomUUID()}`);
     this.memoryBytes = options.memory === undefined ? DEFAULT_MEMORY : parseByteSize(options.memory);
     this.progress = options.progress ?? true;
+    this.shufflePartitions = options.shufflePartitions ?? null;
+    if (this.shufflePartitions !== null && (!Number.isInteger(this.shufflePartitions) || this.shufflePartitions < 1)) {
+      throw new PaylakeError('USAGE', `shufflePartitions must be a positive integer, got ${this.shufflePartitions}`);
+    }
+    this.broadcastThresholdBytes =
+      options.broadcastThreshold === undefined ? DEFAULT_BROADCAST_THRESHOLD : options.broadcastThreshold === 0 || options.broadcastThreshold === '0' ? 0 : parseByteSize(options.broadcastThreshold);
     this.disabledRules = options.disabledRules ?? [];
     this.onRejects = options.onRejects;
   }
@@ -203,7 +235,36 @@ export class Session {
 
   /** What the physical planner needs: this session's discovered datasets. */
   plannerContext(): PlannerContext {
-    return { dataset: (source) => this.discover(source.paths), textFiles: (source) => this.listText(source.paths), partitionPredicate };
+    return {
+      dataset: (source) => this.discover(source.paths),
+      textFiles: (source) => this.listText(source.paths),
+      partitionPredicate,
+      shuffle: { partitionsFor: (bytes) => this.partitionsFor(bytes), broadcastThresholdBytes: this.broadcastThresholdBytes },
+    };
+  }
+
+  /**
+   * Fresh counters for the next run, kept as {@link lastRun}: stages, tasks, bytes moved through exchanges
+   * and spilled — for logs and benchmarks.
+   */
+  beginRunMetrics(): RunMetrics {
+    this.lastRun = newRunMetrics();
+    return this.lastRun;
+  }
+
+  /** Memory one task may use for hash tables, sort buffers and exchange buffers before it spills. */
+  get taskMemoryBytes(): number {
+    return Math.floor(this.memoryBytes / this.workers / 2);
+  }
+
+  /**
+   * Partitions for an exchange over about `bytes` of input (compressed file bytes): one per
+   * AUTO_PARTITION_BYTES, at least MIN_AUTO_PARTITIONS. It depends on the data only — not on the number of
+   * workers or the memory budget — so results come out in the same order on any machine.
+   */
+  private partitionsFor(bytes: number): number {
+    if (this.shufflePartitions !== null) return this.shufflePartitions;
+    return Math.min(MAX_AUTO_PARTITIONS, Math.max(MIN_AUTO_PARTITIONS, Math.ceil(bytes / AUTO_PARTITION_BYTES)));
   }
 
   private listText(paths: readonly string[]): Promise<readonly FileStatus[]> {

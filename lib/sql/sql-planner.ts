@@ -8,7 +8,7 @@ import { PaylakeError } from '../errors/paylake-error.js';
 import type { Expr } from '../dataframe/expr/expr.js';
 import { AliasNode } from '../dataframe/expr/nodes/alias-node.js';
 import { ColumnNode } from '../dataframe/expr/nodes/column-node.js';
-import { parseSql, syntaxError } from '../dataframe/expr/parser/sql-parser.js';
+import { LocatedParseError, parseSql, pointAtSource, syntaxError } from '../dataframe/expr/parser/sql-parser.js';
 import { translateExpr } from '../dataframe/expr/parser/sql-expr-translator.js';
 import type { SortKey } from '../dataframe/expr/sort-key.js';
 import { containsAggregate } from '../dataframe/expr/analyze-expr.js';
@@ -47,9 +47,10 @@ export async function planSql(text: string, catalog: SqlCatalog): Promise<Logica
 
 /**
  * An unknown-column or unknown-table error pointing at the name's first use in the SQL text (line, column,
- * caret), as syntax errors do; other errors unchanged.
+ * caret), as syntax errors do, and a translation error at its located position; other errors unchanged.
  */
 function withPosition(e: unknown, text: string): unknown {
+  if (e instanceof LocatedParseError) return pointAtSource(e, text);
   if (!(e instanceof PaylakeError) || e.code !== 'NOT_FOUND') return e;
   const m = /^unknown (?:column "([^"]+)"|table (\S+?)[;.]?(?:\s|$))/.exec(e.message);
   const name = m?.[1] ?? m?.[2];

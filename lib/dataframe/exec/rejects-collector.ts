@@ -1,8 +1,6 @@
 // Gathers the malformed records of a text scan's tasks on the coordinator: concatenates the tasks' rejects
 // files in task order into the source's rejects file (published atomically), or — when the source has
 // none — fails the run naming the first malformed record and how to route them instead.
-import { rm } from 'node:fs/promises';
-import * as path from 'node:path';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { commitFile } from '../../io/fs/output-commit.js';
 import { fileSystemFor } from '../../io/fs/resolve-file-system.js';
@@ -61,11 +59,6 @@ export async function collectRejects(target: string | null, parts: readonly (str
     await done;
   });
   return { file: target, count, byReason };
-}
-
-/** Removes a run's scratch directory of rejects parts. */
-export async function removeRejectsScratch(dir: string): Promise<void> {
-  await rm(path.resolve(dir), { recursive: true, force: true });
 }
 
 function describe(byReason: Readonly<Record<string, number>>): string {

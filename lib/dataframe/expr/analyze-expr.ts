@@ -8,9 +8,10 @@ import type { DataType, DecimalType } from '../types/data-type.js';
 import { fieldIndex } from '../types/schema.js';
 import type { Schema } from '../types/schema.js';
 import {
-  asDecimal, commonType, decimalAddType, decimalAvgType, decimalDivideType, decimalMultiplyType,
-  decimalRemainderType, decimalSumType, widerNumeric,
+  asDecimal, commonType, decimalAddType, decimalDivideType, decimalMultiplyType, decimalRemainderType, widerNumeric,
 } from '../types/type-coercion.js';
+import { aggregateResultType } from './aggregate-result-type.js';
+import { analyzeWindowCall } from './analyze-window.js';
 import { castTo } from './analyzed-expr.js';
 import type { AnalyzedExpr } from './analyzed-expr.js';
 import { displayExpr } from './display-expr.js';
@@ -28,6 +29,7 @@ import { InListNode } from './nodes/in-list-node.js';
 import { LikeNode } from './nodes/like-node.js';
 import { LiteralNode } from './nodes/literal-node.js';
 import { UnaryNode } from './nodes/unary-node.js';
+import type { WindowCallNode } from './nodes/window-call-node.js';
 import { parseDateLiteral, parseTimestampLiteral } from './parser/temporal-literal.js';
 import { someExpr } from './transform-expr.js';
 
@@ -35,6 +37,8 @@ import { someExpr } from './transform-expr.js';
 export interface AnalyzeOptions {
   /** True in an aggregation's output list and HAVING. */
   readonly allowAggregates?: boolean;
+  /** True where a Window plan node computes the window calls (they come from a select list). */
+  readonly allowWindows?: boolean;
 }
 
 /**
@@ -42,7 +46,7 @@ export interface AnalyzeOptions {
  * @example analyzeExpr(parseExpression('amount_minor > 100'), schema).type // { kind: 'boolean' }
  */
 export function analyzeExpr(expr: Expr, schema: Schema, options: AnalyzeOptions = {}): AnalyzedExpr {
-  return new Analyzer(schema, options.allowAggregates ?? false).analyze(expr);
+  return new Analyzer(schema, options.allowAggregates ?? false, options.allowWindows ?? false).analyze(expr);
 }
 
 /** True if the expression contains an aggregate call. */
@@ -54,10 +58,12 @@ const COMPARISONS = new Set(['=', '!=', '<', '<=', '>', '>=', '<=>']);
 
 class Analyzer {
   private insideAggregate = false;
+  private insideWindow = false;
 
   constructor(
     private readonly schema: Schema,
     private readonly allowAggregates: boolean,
+    private readonly allowWindows: boolean,
   ) {}
 
   analyze(e: Expr): AnalyzedExpr {
@@ -135,6 +141,8 @@ class Analyzer {
       }
       case 'aggregate-call':
         return this.aggregate(e);
+      case 'window-call':
+        return this.window(e);
       case 'alias': {
         const operand = this.analyze(e.operand);
         return { ...operand, expr: AliasNode.create(operand.expr, e.name) };
@@ -154,28 +162,18 @@ class Analyzer {
     const arg = this.analyze(e.arg);
     this.insideAggregate = false;
     const node = AggregateCallNode.create(e.fn, arg.expr, e.distinct);
-    switch (e.fn) {
-      case 'count':
-        return { expr: node, type: types.int64, nullable: false };
-      case 'sum': {
-        const t = arg.type;
-        if (t.kind === 'int32' || t.kind === 'int64' || t.kind === 'null') return { expr: node, type: types.int64, nullable: true };
-        if (t.kind === 'decimal') return { expr: node, type: decimalSumType(t), nullable: true };
-        if (t.kind === 'float64') return { expr: node, type: types.float64, nullable: true };
-        throw this.typeError(e, `sum needs a numeric argument, got ${typeName(t)}`);
-      }
-      case 'avg': {
-        const t = arg.type;
-        if (t.kind === 'decimal') return { expr: node, type: decimalAvgType(t), nullable: true };
-        if (isNumeric(t) || t.kind === 'null') return { expr: node, type: types.float64, nullable: true };
-        throw this.typeError(e, `avg needs a numeric argument, got ${typeName(t)}`);
-      }
-      case 'min':
-      case 'max':
-        if (arg.type.kind === 'binary') throw this.typeError(e, `${e.fn} is not defined for binary values`);
-        return { expr: node, type: arg.type, nullable: true };
-      default:
-        return assertNever(e.fn, 'aggregate');
+    return { expr: node, type: aggregateResultType(e.fn, arg.type, displayExpr(e)), nullable: e.fn !== 'count' };
+  }
+
+  private window(e: WindowCallNode): AnalyzedExpr {
+    if (this.insideAggregate) throw this.typeError(e, 'a window function cannot be used inside an aggregate function; compute it in a select over the aggregation');
+    if (this.insideWindow) throw this.typeError(e, 'window functions cannot be nested; compute the inner one in a select first');
+    if (!this.allowWindows) throw this.typeError(e, 'window functions are only allowed in a select list (select, withColumn, SELECT), not in filters, grouping keys or sort keys');
+    this.insideWindow = true;
+    try {
+      return analyzeWindowCall(e, (x) => this.analyze(x));
+    } finally {
+      this.insideWindow = false;
     }
   }
 

@@ -5,6 +5,9 @@ import { typeName } from '../types/data-type.js';
 import type { DataType } from '../types/data-type.js';
 import type { Expr } from './expr.js';
 import type { LiteralValue } from './nodes/literal-node.js';
+import { WindowCallNode } from './nodes/window-call-node.js';
+import type { FrameBound, WindowFrame } from './nodes/window-call-node.js';
+import type { SortKey } from './sort-key.js';
 
 /**
  * Spark SQL text of an expression.
@@ -53,8 +56,50 @@ export function displayExpr(e: Expr): string {
       return `${displayExpr(e.operand)} AS ${quoteIdentifier(e.name)}`;
     case 'interval':
       return `INTERVAL '${e.micros}' MICROSECOND`;
+    case 'window-call':
+      return displayWindowCall(e);
     default:
       return assertNever(e, 'expression');
+  }
+}
+
+/** `gross DESC NULLS LAST` */
+export function displaySortKey(k: SortKey): string {
+  return `${displayExpr(k.expr)} ${k.ascending ? 'ASC' : 'DESC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`;
+}
+
+/**
+ * `sum(x) OVER (PARTITION BY k ORDER BY t ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`.
+ * Ranking functions and lag/lead show no frame: Spark refuses one that differs from theirs.
+ */
+function displayWindowCall(e: WindowCallNode): string {
+  const args = e.fn === 'count' && e.args.length === 0 ? '1' : e.args.map(displayExpr).join(', ');
+  const spec = [
+    e.partitionBy.length > 0 ? `PARTITION BY ${e.partitionBy.map(displayExpr).join(', ')}` : '',
+    e.orderBy.length > 0 ? `ORDER BY ${e.orderBy.map(displaySortKey).join(', ')}` : '',
+    WindowCallNode.isFrameless(e.fn) ? '' : displayFrame(e.frame),
+  ].filter((s) => s !== '');
+  return `${e.fn}(${args})${e.ignoreNulls ? ' IGNORE NULLS' : ''} OVER (${spec.join(' ')})`;
+}
+
+/** `ROWS BETWEEN 3 PRECEDING AND CURRENT ROW` */
+export function displayFrame(f: WindowFrame): string {
+  return `${f.unit.toUpperCase()} BETWEEN ${displayBound(f.start)} AND ${displayBound(f.end)}`;
+}
+
+function displayBound(b: FrameBound): string {
+  switch (b.kind) {
+    case 'unbounded-preceding':
+      return 'UNBOUNDED PRECEDING';
+    case 'unbounded-following':
+      return 'UNBOUNDED FOLLOWING';
+    case 'current-row':
+      return 'CURRENT ROW';
+    case 'preceding':
+    case 'following':
+      return `${displayExpr(b.offset)} ${b.kind.toUpperCase()}`;
+    default:
+      return assertNever(b, 'frame bound');
   }
 }
 

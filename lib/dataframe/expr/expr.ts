@@ -12,6 +12,7 @@ import type { IntervalNode } from './nodes/interval-node.js';
 import type { LikeNode } from './nodes/like-node.js';
 import type { LiteralNode } from './nodes/literal-node.js';
 import type { UnaryNode } from './nodes/unary-node.js';
+import type { WindowCallNode } from './nodes/window-call-node.js';
 
 /** Any expression. */
 export type Expr =
@@ -25,6 +26,7 @@ export type Expr =
   | CastNode
   | FunctionNode
   | AggregateCallNode
+  | WindowCallNode
   | AliasNode
   | IntervalNode;
 

@@ -46,6 +46,17 @@ export function mapChildren(e: Expr, f: (child: Expr) => Expr): Expr {
       const arg = f(e.arg);
       return arg === e.arg ? e : { ...e, arg };
     }
+    case 'window-call': {
+      // The frame's offsets are constants, not children.
+      const args = e.args.map(f);
+      const partitionBy = e.partitionBy.map(f);
+      const orderBy = e.orderBy.map((k) => {
+        const expr = f(k.expr);
+        return expr === k.expr ? k : { ...k, expr };
+      });
+      const same = args.every((x, i) => x === e.args[i]) && partitionBy.every((x, i) => x === e.partitionBy[i]) && orderBy.every((k, i) => k === e.orderBy[i]);
+      return same ? e : { ...e, args, partitionBy, orderBy };
+    }
     default:
       return assertNever(e, 'expression');
   }

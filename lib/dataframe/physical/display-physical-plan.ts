@@ -40,6 +40,23 @@ function describeExec(plan: PhysicalPlan): string {
       return `Limit ${plan.count}`;
     case 'union':
       return `Union ALL (${plan.inputs.length} inputs)`;
+    case 'exchange': {
+      const p = plan.partitioning;
+      const keys = p.kind === 'hash' ? p.keys.map(displayExpr) : p.keys.map(displaySortKey);
+      return `Exchange ${p.kind}(${keys.join(', ')}) into ${p.partitions} partition${p.partitions === 1 ? '' : 's'} (map tasks write scratch files)`;
+    }
+    case 'broadcast':
+      return 'Broadcast (run first, written once, read by every task)';
+    case 'hash-join': {
+      const on = plan.leftKeys.map((k, i) => `${displayExpr(k)} = ${displayExpr(plan.rightKeys[i]!)}`);
+      const name = { broadcast: 'BroadcastHashJoin', shuffled: 'ShuffledHashJoin', coordinator: 'HashJoin on the coordinator' }[plan.strategy];
+      const condition = plan.condition === null ? '' : ` condition=${displayExpr(plan.condition)}`;
+      return `${name} ${plan.type} on=[${on.join(', ')}]${condition} build=${plan.buildSide} (${plan.reason})`;
+    }
+    case 'deduplicate':
+      return `Deduplicate keys=[${plan.keys.join(', ')}] (first row of each key in input order)`;
+    case 'stage-input':
+      return `StageInput ${plan.from} ${plan.id}`;
     default:
       return assertNever(plan, 'physical operator');
   }
@@ -57,5 +74,8 @@ function describePruning(r: ScanPruningReport, tasks: number): string {
 
 function countTasks(plan: PhysicalPlan): number {
   if (plan.kind === 'file-scan') return plan.tasks.length;
-  return physicalInputs(plan).reduce((s, p) => s + countTasks(p), 0);
+  if (plan.kind === 'exchange') return plan.partitioning.partitions;
+  if (plan.kind === 'broadcast') return 0;
+  // A stage reads one scan or exchanges of one partition count: its task count is the largest below.
+  return physicalInputs(plan).reduce((s, p) => Math.max(s, countTasks(p)), 0);
 }

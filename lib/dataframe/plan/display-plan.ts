@@ -36,6 +36,12 @@ export function describeNode(plan: LogicalPlan): string {
       return `Limit ${plan.count}`;
     case 'union':
       return `Union ALL (${plan.inputs.length} inputs)`;
+    case 'join': {
+      const on = plan.leftKeys.map((k, i) => `${displayExpr(k)} = ${displayExpr(plan.rightKeys[i]!)}`);
+      return `Join ${plan.type} on=[${on.join(', ')}]${plan.condition === null ? '' : ` condition=${displayExpr(plan.condition)}`}`;
+    }
+    case 'deduplicate':
+      return `Deduplicate keys=[${plan.keys.join(', ')}]`;
     default:
       return assertNever(plan, 'plan node');
   }

@@ -1,7 +1,9 @@
 // The logical plan union. Consumers (display, optimizer rules, physical planner, Spark compiler) switch on
 // `kind` and end in assertNever, so a new node fails to compile until each of them handles it.
 import type { AggregateNode } from './nodes/aggregate-node.js';
+import type { DeduplicateNode } from './nodes/deduplicate-node.js';
 import type { FilterNode } from './nodes/filter-node.js';
+import type { JoinNode } from './nodes/join-node.js';
 import type { LimitNode } from './nodes/limit-node.js';
 import type { ProjectNode } from './nodes/project-node.js';
 import type { ScanNode } from './nodes/scan-node.js';
@@ -9,7 +11,7 @@ import type { SortNode } from './nodes/sort-node.js';
 import type { UnionNode } from './nodes/union-node.js';
 
 /** Any logical plan node. Each carries its output schema. */
-export type LogicalPlan = ScanNode | FilterNode | ProjectNode | AggregateNode | SortNode | LimitNode | UnionNode;
+export type LogicalPlan = ScanNode | FilterNode | ProjectNode | AggregateNode | SortNode | LimitNode | UnionNode | JoinNode | DeduplicateNode;
 
 /** The tag of a LogicalPlan. */
 export type PlanKind = LogicalPlan['kind'];
@@ -21,7 +23,10 @@ export function planInputs(plan: LogicalPlan): readonly LogicalPlan[] {
       return [];
     case 'union':
       return plan.inputs;
+    case 'join':
+      return [plan.left, plan.right];
     case 'filter':
+    case 'deduplicate':
     case 'project':
     case 'aggregate':
     case 'sort':

@@ -105,7 +105,7 @@ describe('readJson', () => {
     const rejects = join(dir, 'out', 'event-rejects.csv');
     const df = await session.readJson(events, { schema: { fee: 'decimal(10,2)' }, rejects });
     expect(df.schema.fields.map((f) => `${f.name}:${f.type.kind}`)).toEqual(['merchant_id:string', 'amount_minor:int64', 'fee:decimal', 'meta:string']);
-    const rows = await df.groupBy('merchant_id').agg('sum(amount_minor) AS total, sum(fee) AS fees').collect();
+    const rows = await df.groupBy('merchant_id').agg('sum(amount_minor) AS total, sum(fee) AS fees').orderBy('merchant_id').collect();
     expect(rows).toEqual([
       { merchant_id: 'm1', total: '9007199254741000', fees: '1.50' },
       { merchant_id: 'm2', total: -1250, fees: '0.50' },

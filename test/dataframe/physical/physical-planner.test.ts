@@ -20,7 +20,12 @@ import { schemaFromArrow } from '../../../lib/dataframe/types/arrow-type.js';
 let dir: string;
 let dataset: ParquetDataset;
 let scan: LogicalPlan;
-const ctx: PlannerContext = { dataset: async () => dataset, textFiles: async () => [], partitionPredicate };
+const ctx: PlannerContext = {
+  dataset: async () => dataset,
+  textFiles: async () => [],
+  partitionPredicate,
+  shuffle: { partitionsFor: () => 4, broadcastThresholdBytes: 10 * 1024 ** 2 },
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paylake-physical-'));
@@ -45,7 +50,7 @@ async function explain(plan: LogicalPlan): Promise<string> {
 }
 
 describe('physical planner', () => {
-  it('splits an aggregation into per-task partial and coordinator final phases, with pruning', async () => {
+  it('splits an aggregation into a per-task partial phase, a hash exchange on the keys and a per-partition final phase, with pruning', async () => {
     const plan = limit(
       sort(aggregate(filter(scan, "dt >= '2026-11-03' AND amount_minor > 1000000"), ['merchant_id'], ['sum(amount_minor) AS gross, count(*) AS n']), 'gross DESC'),
       3,
@@ -55,11 +60,13 @@ describe('physical planner', () => {
       new RegExp(
         [
           '^TopN 3 \\[gross DESC NULLS LAST\\]',
-          '  HashAggregate\\(final\\) keys=\\[merchant_id\\] aggregates=\\[sum\\(amount_minor\\) AS gross, count\\(1\\) AS n\\]',
-          '    Gather \\(\\d+ tasks on the worker pool, results in task order\\)',
-          '      HashAggregate\\(partial\\) keys=\\[merchant_id\\] aggregates=\\[sum\\(amount_minor\\) AS gross, count\\(1\\) AS n\\]',
-          '        ParquetScan \\[tx\\] columns=\\[merchant_id, amount_minor\\] filters=\\[\\(amount_minor > 1000000L\\)\\]',
-          '          pruning: files 4 → 2 \\(by partition\\), row groups \\d+ → \\d+ \\(\\d+ by statistics, \\d+ by dictionary\\), reading .* MB of .* MB$',
+          '  Gather \\(4 tasks on the worker pool, results in task order\\)',
+          '    TopN 3 \\[gross DESC NULLS LAST\\]',
+          '      HashAggregate\\(final\\) keys=\\[merchant_id\\] aggregates=\\[sum\\(amount_minor\\) AS gross, count\\(1\\) AS n\\]',
+          '        Exchange hash\\(merchant_id\\) into 4 partitions \\(map tasks write scratch files\\)',
+          '          HashAggregate\\(partial\\) keys=\\[merchant_id\\] aggregates=\\[sum\\(amount_minor\\) AS gross, count\\(1\\) AS n\\]',
+          '            ParquetScan \\[tx\\] columns=\\[merchant_id, amount_minor\\] filters=\\[\\(amount_minor > 1000000L\\)\\]',
+          '              pruning: files 4 → 2 \\(by partition\\), row groups \\d+ → \\d+ \\(\\d+ by statistics, \\d+ by dictionary\\), reading .* MB of .* MB$',
         ].join('\\n'),
       ),
     );

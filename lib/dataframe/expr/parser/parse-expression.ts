@@ -4,9 +4,9 @@ import { PaylakeError } from '../../../errors/paylake-error.js';
 import type { Expr } from '../expr.js';
 import type { SortKey } from '../sort-key.js';
 import { AliasNode } from '../nodes/alias-node.js';
-import { parseSql, syntaxError } from './sql-parser.js';
+import { parseSql, pointAtSource, syntaxError } from './sql-parser.js';
 import type { SqlAst } from './sql-parser.js';
-import { translateExpr } from './sql-expr-translator.js';
+import { translateExpr, translateSortKey } from './sql-expr-translator.js';
 
 const SELECT = 'SELECT ';
 
@@ -25,8 +25,16 @@ function parseSelectOf(text: string, suffix = ''): Record<string, unknown> {
   return selectBody(statements[0], text);
 }
 
-/** Translates one projection item, keeping its alias. */
+/** Translates one projection item, keeping its alias; located errors point into `text`. */
 function translateItem(item: unknown, text: string): Expr {
+  try {
+    return translateItemAt(item, text);
+  } catch (e) {
+    throw pointAtSource(e, text, SELECT.length);
+  }
+}
+
+function translateItemAt(item: unknown, text: string): Expr {
   const entry = item as Record<string, Record<string, unknown>>;
   if (entry.UnnamedExpr) return translateExpr(entry.UnnamedExpr);
   if (entry.ExprWithAlias) {
@@ -70,9 +78,9 @@ export function parseSortKeys(text: string): SortKey[] {
   const kind = orderBy?.kind as Record<string, unknown> | undefined;
   const exprs = kind?.Expressions as Record<string, unknown>[] | undefined;
   if (!exprs) throw new PaylakeError('PARSE_ERROR', `not an ORDER BY list: ${text}`);
-  return exprs.map((e) => {
-    const options = e.options as { asc?: boolean | null; nulls_first?: boolean | null };
-    const ascending = options.asc ?? true;
-    return { expr: translateExpr(e.expr), ascending, nullsFirst: options.nulls_first ?? ascending };
-  });
+  try {
+    return exprs.map(translateSortKey);
+  } catch (e) {
+    throw pointAtSource(e, text, prefix.length);
+  }
 }

@@ -17,7 +17,9 @@ import { IntervalNode } from '../nodes/interval-node.js';
 import { LikeNode } from '../nodes/like-node.js';
 import { LiteralNode } from '../nodes/literal-node.js';
 import { UnaryNode } from '../nodes/unary-node.js';
+import type { SortKey } from '../sort-key.js';
 import { parseDateLiteral, parseTimestampLiteral } from './temporal-literal.js';
+import { translateWindowCall } from './window-translator.js';
 
 type Node = Record<string, unknown>;
 
@@ -243,8 +245,7 @@ function translateFunction(b: Node): Expr {
   const nameParts = (b.name as Node[]).map((p) => String((variant(p)[1] as Node).value));
   if (nameParts.length !== 1) throw unsupported(`the qualified function name ${nameParts.join('.')}`);
   const name = nameParts[0]!.toLowerCase();
-  if (b.over) throw unsupported(`window functions (${name} OVER ...)`);
-  if (b.filter) throw unsupported(`${name}(...) FILTER (WHERE ...)`);
+  if (b.filter && !b.over) throw unsupported(`${name}(...) FILTER (WHERE ...)`);
   const [argsTag, argsBody] = variant(b.args);
   const list = argsTag === 'List' ? (argsBody as Node) : { args: [] };
   const distinct = list.duplicate_treatment === 'Distinct';
@@ -256,6 +257,7 @@ function translateFunction(b: Node): Expr {
     if (argKind !== 'Expr') throw unsupported(`${argKind} arguments in ${name}(...)`);
     return translateExpr(argExpr);
   });
+  if (b.over) return translateWindowCall(name, b, args, distinct, { expr: translateExpr, sortKey: translateSortKey });
   if (AGGREGATES.has(name)) {
     const fn = name as AggregateFn;
     if (args.length !== 1) throw new PaylakeError('PARSE_ERROR', `${name}() takes exactly one argument, got ${args.length}`);
@@ -268,6 +270,16 @@ function translateFunction(b: Node): Expr {
   if (distinct) throw unsupported(`DISTINCT in the non-aggregate function ${name}(...)`);
   if (args.some((a) => a === null)) throw new PaylakeError('PARSE_ERROR', `${name}(*) is not valid`);
   return FunctionNode.create(name === 'substring' ? 'substr' : name, args as Expr[]);
+}
+
+/**
+ * One ORDER BY item (`expr [ASC|DESC] [NULLS FIRST|LAST]`) with Spark's default null order: NULLS FIRST
+ * for ASC, NULLS LAST for DESC.
+ */
+export function translateSortKey(node: unknown): SortKey {
+  const item = node as { expr: unknown; options?: { asc?: boolean | null; nulls_first?: boolean | null } };
+  const ascending = item.options?.asc ?? true;
+  return { expr: translateExpr(item.expr), ascending, nullsFirst: item.options?.nulls_first ?? ascending };
 }
 
 function translateInterval(b: Node): Expr {

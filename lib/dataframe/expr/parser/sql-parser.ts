@@ -35,6 +35,38 @@ export function parseSql(sql: string, userText: string = sql, offset = 0): SqlAs
   }
 }
 
+/**
+ * A PARSE_ERROR found while translating a parsed statement, at `position` of the text given to parseSql;
+ * `pointAtSource` turns it into a message with the user's line and a caret.
+ */
+export class LocatedParseError extends PaylakeError {
+  constructor(
+    message: string,
+    readonly position: SqlPosition,
+  ) {
+    super('PARSE_ERROR', message);
+  }
+}
+
+/** `e` pointed at `userText` (line, column, caret) when it is a LocatedParseError (`offset` as for parseSql); other errors unchanged. */
+export function pointAtSource(e: unknown, userText: string, offset = 0): unknown {
+  if (!(e instanceof LocatedParseError)) return e;
+  const { line, column } = e.position;
+  return syntaxError(e.message, userText, { line, column: line === 1 ? column - offset : column });
+}
+
+/** The start of the first source span inside an AST node (depth first), or null when it has none. */
+export function firstSpanStart(node: unknown): SqlPosition | null {
+  if (node === null || typeof node !== 'object') return null;
+  const span = (node as { span?: { start?: SqlPosition } }).span;
+  if (span?.start && span.start.line > 0) return { line: span.start.line, column: span.start.column };
+  for (const child of Object.values(node as Record<string, unknown>)) {
+    const found = firstSpanStart(child);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
 /** A PARSE_ERROR pointing at `pos` in `text`: the message, then the line and a caret under the column. */
 export function syntaxError(message: string, text: string, pos: SqlPosition): PaylakeError {
   const lineText = text.split('\n')[pos.line - 1] ?? '';

@@ -3,6 +3,7 @@
 // the physical scan reads and drops), and projections drop outputs nobody uses.
 import { referencedColumns } from '../../expr/transform-expr.js';
 import { ColumnNode } from '../../expr/nodes/column-node.js';
+import type { Expr } from '../../expr/expr.js';
 import type { LogicalPlan } from '../../plan/logical-plan.js';
 import { ProjectNode } from '../../plan/nodes/project-node.js';
 import { ScanNode } from '../../plan/nodes/scan-node.js';
@@ -61,6 +62,17 @@ function prune(plan: LogicalPlan, required: ReadonlySet<string>): LogicalPlan {
       });
       return withInputs({ ...plan, schema: schemaOf(keep.map((i) => plan.schema.fields[i]!)) }, branches);
     }
+    case 'join': {
+      const need = new Set([...required, ...(plan.condition === null ? [] : referencedColumns(plan.condition))]);
+      const side = (input: LogicalPlan, keys: readonly Expr[]): LogicalPlan => {
+        const names = input.schema.fields.map((f) => f.name).filter((n) => need.has(n));
+        return prune(input, new Set([...names, ...keys.flatMap((k) => referencedColumns(k))]));
+      };
+      return withInputs(plan, [side(plan.left, plan.leftKeys), side(plan.right, plan.rightKeys)]);
+    }
+    case 'deduplicate':
+      // Which row of a key comes first does not depend on the other columns, so they can go.
+      return withInputs(plan, [prune(plan.input, new Set([...required, ...plan.keys]))]);
     default:
       return assertNever(plan, 'plan node');
   }

@@ -72,6 +72,31 @@ function pushFilter(input: LogicalPlan, conditions: readonly Expr[]): LogicalPla
       const below = pushFilter(input.input, onKeys.map((c) => substitute(c, keyDefinitions)));
       return filterOver(withInputs(input, [below]), above);
     }
+    case 'join': {
+      // A conjunct on one side's columns only filters that side first, where the join keeps that side's
+      // rows only when they match (it would turn NULL-extended rows into dropped ones on a preserved side).
+      const toLeft = input.type === 'inner' || input.type === 'left' || input.type === 'left_semi' || input.type === 'left_anti';
+      const toRight = input.type === 'inner' || input.type === 'right';
+      const leftNames = new Set(input.left.schema.fields.map((f) => f.name));
+      const rightNames = new Set(input.right.schema.fields.map((f) => f.name));
+      const within = (c: Expr, names: ReadonlySet<string>): boolean => {
+        const cols = referencedColumns(c);
+        return cols.length > 0 && cols.every((n) => names.has(n));
+      };
+      const left = toLeft ? conditions.filter((c) => within(c, leftNames)) : [];
+      const right = toRight ? conditions.filter((c) => within(c, rightNames)) : [];
+      const above = conditions.filter((c) => !left.includes(c) && !right.includes(c));
+      return filterOver(withInputs(input, [pushFilter(input.left, left), pushFilter(input.right, right)]), above);
+    }
+    case 'deduplicate': {
+      // Rows of one key share its key values, so a conjunct on keys keeps or drops all of them.
+      const keys = new Set(input.keys);
+      const onKeys = conditions.filter((c) => {
+        const cols = referencedColumns(c);
+        return cols.length > 0 && cols.every((n) => keys.has(n));
+      });
+      return filterOver(withInputs(input, [pushFilter(input.input, onKeys)]), conditions.filter((c) => !onKeys.includes(c)));
+    }
     case 'limit':
       // A filter above a limit keeps rows among the first N; pushing it below would change which rows.
       return filterOver(input, conditions);

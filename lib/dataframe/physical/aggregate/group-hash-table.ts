@@ -42,6 +42,22 @@ export class GroupHashTable {
 
   /** The group id of each of the first `n` rows of `keys` (one Column per key type), adding new groups. */
   findOrInsert(keys: readonly Column[], n: number): Int32Array {
+    return this.lookup(keys, n, true);
+  }
+
+  /**
+   * The group id of each of the first `n` rows of `keys`, or -1 where the key is not in the table; adds
+   * nothing (a hash join's probe side). With zero key columns every row is in group 0.
+   * @example
+   * const build = new GroupHashTable([types.int64]);
+   * build.findOrInsert([buildKeys], buildKeys.length);
+   * const ids = build.find([probeKeys], probeKeys.length); // -1 = no build row has that key
+   */
+  find(keys: readonly Column[], n: number): Int32Array {
+    return this.lookup(keys, n, false);
+  }
+
+  private lookup(keys: readonly Column[], n: number, insert: boolean): Int32Array {
     const out = new Int32Array(n);
     if (this.stores.length === 0) return out;
     const sources = keys.map(rowSource);
@@ -59,6 +75,10 @@ export class GroupHashTable {
       for (;;) {
         const e = slots[s]!;
         if (e === 0) {
+          if (!insert) {
+            out[i] = -1;
+            break;
+          }
           const g = this.insert(sources, i, h, s);
           out[i] = g;
           slots = this.slots;

@@ -22,7 +22,8 @@ export function columnFromVector(v: Vector, type: DataType, name: string): Colum
   return concatColumns(parts, type);
 }
 
-function concatColumns(parts: Column[], type: DataType): Column {
+/** One column holding the rows of `parts` (all of logical type `type`) one after another. */
+export function concatColumns(parts: readonly Column[], type: DataType): Column {
   const total = parts.reduce((a, p) => a + p.length, 0);
   const which = new Int32Array(total);
   const rows = new Int32Array(total);

@@ -104,6 +104,8 @@ function compileRaw(e: Expr, schema: Schema): EvalNode {
       return compileNode(e.operand, schema);
     case 'aggregate-call':
       throw new PaylakeError('TYPE_ERROR', `${what} is an aggregate; it can only be computed by an aggregation, not evaluated per row`);
+    case 'window-call':
+      throw new PaylakeError('INTERNAL', `window function must be planned by a Window node: ${what}; please report this`);
     case 'binary':
       return compileBinary(e, schema, what);
     case 'unary': {

@@ -13,6 +13,8 @@ export interface HashAggregateExec {
   readonly keys: readonly Expr[];
   /** Named aggregate calls, analysed against the partial phase's input. */
   readonly aggregates: readonly Expr[];
+  /** The partial phase's input schema, against which keys and aggregates were analysed. */
+  readonly inputSchema: Schema;
   /** The logical aggregation's output schema (keys, then aggregates); partial states are internal. */
   readonly schema: Schema;
 }

@@ -34,6 +34,7 @@ function cost(e: Expr, schema: Schema): number {
       case 'case':
       case 'alias':
       case 'aggregate-call':
+      case 'window-call':
         return 1;
       case 'like':
         return 8;

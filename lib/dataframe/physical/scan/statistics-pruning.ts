@@ -61,6 +61,7 @@ export function cannotMatch(conjunct: Expr, stats: StatsLookup): boolean {
     case 'cast':
     case 'function':
     case 'aggregate-call':
+    case 'window-call':
     case 'alias':
     case 'interval':
       return false;

@@ -26,6 +26,15 @@ export function sortBatches(batches: readonly RecordBatch[], schema: Schema, key
   return gatherRows(nonEmpty, schema, order.batch, order.row);
 }
 
+/**
+ * Where each row of `batches` goes in `keys` order (ties in input order), without moving any data: the
+ * external sorter gathers a spill run from it a chunk at a time.
+ * @example const order = sortOrder(batches, schema, keys); gatherRows(batches, schema, order.batch, order.row)
+ */
+export function sortOrder(batches: readonly RecordBatch[], schema: Schema, keys: readonly SortKey[]): RowOrder {
+  return fullOrder(batches, rowsComparator(batches, schema, keys));
+}
+
 /** One comparator over all keys: the first key that differs decides; ties then by input position. */
 function rowsComparator(batches: readonly RecordBatch[], schema: Schema, keys: readonly SortKey[]): RowComparator {
   const perKey = keys.map((k) => {
@@ -42,7 +51,8 @@ function rowsComparator(batches: readonly RecordBatch[], schema: Schema, keys: r
   };
 }
 
-interface RowOrder {
+/** A sequence of rows: row `row[k]` of batch `batch[k]`. */
+export interface RowOrder {
   readonly batch: Int32Array;
   readonly row: Int32Array;
 }
@@ -113,11 +123,19 @@ function topN(batches: readonly RecordBatch[], compare: RowComparator, limit: nu
   return { batch: Int32Array.from(idx, (i) => hb[i]!), row: Int32Array.from(idx, (i) => hr[i]!) };
 }
 
-/** New batches holding the given rows, in order. */
-export function gatherRows(batches: readonly RecordBatch[], schema: Schema, which: Int32Array, rows: Int32Array): RecordBatch[] {
+/**
+ * New batches holding the given rows, in order. `sources` (`sources[column][batch]`) are the batches'
+ * columns when the caller already has them, so gathering chunk after chunk converts each batch once.
+ */
+export function gatherRows(
+  batches: readonly RecordBatch[],
+  schema: Schema,
+  which: Int32Array,
+  rows: Int32Array,
+  sources: readonly (readonly Column[])[] = schema.fields.map((f, c) => batches.map((b) => columnFromVector(b.getChildAt(c)!, f.type, f.name))),
+): RecordBatch[] {
   const first = batches[0];
   if (first === undefined || which.length === 0) return [];
-  const sources = schema.fields.map((f, c) => batches.map((b) => columnFromVector(b.getChildAt(c)!, f.type, f.name)));
   const out: RecordBatch[] = [];
   for (let start = 0; start < which.length; start += OUTPUT_BATCH_ROWS) {
     const end = Math.min(which.length, start + OUTPUT_BATCH_ROWS);
