@@ -2,6 +2,7 @@
 // opens the command's input: Parquet, or CSV / JSON lines when every path ends in .csv / .jsonl (malformed
 // records then fail the command unless --rejects routes them to a file, which is reported on stderr).
 import type { DataFrame } from '../dataframe/dataframe.js';
+import { abortOnSigint } from '../dataframe/exec/sigint-abort.js';
 import { Session } from '../dataframe/session.js';
 import { isCsvInput, isJsonLinesInput } from '../io/dataset/dataset-summary.js';
 import { PaylakeError } from '../errors/paylake-error.js';
@@ -10,7 +11,10 @@ import type { QueryArgs } from './query-options.js';
 
 /** Runs `body` with a session built from the shared query options. */
 export async function withSession<T>(args: Pick<QueryArgs, 'workers' | 'memory' | 'quiet'>, body: (s: Session) => Promise<T>): Promise<T> {
+  // Ctrl-C cancels the run: tasks stop, workers go, scratch files are removed, nothing is published.
+  using interrupt = abortOnSigint();
   const session = new Session({
+    signal: interrupt.signal,
     ...(args.workers === undefined ? {} : { workers: args.workers }),
     ...(args.memory === undefined ? {} : { memory: args.memory }),
     progress: args.quiet !== true,

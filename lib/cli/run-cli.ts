@@ -1,5 +1,6 @@
 // Builds the yargs parser from the command modules and maps failures to exit codes:
-// 0 success, 2 usage error, 1 any other failure; one line on stderr, the stack only with --verbose.
+// 0 success, 2 usage error, 130 cancelled by Ctrl-C (128 + SIGINT, as shells report it), 1 any other
+// failure; one line on stderr, the stack only with --verbose.
 import yargs from 'yargs';
 import { PaylakeError, isPaylakeError, messageOf } from '../errors/paylake-error.js';
 import { commands } from './commands.js';
@@ -50,7 +51,7 @@ function reportError(e: unknown, verbose: boolean): number {
   const message = isPaylakeError(e) ? e.message : `internal error: ${messageOf(e)} (please report this with --verbose output)`;
   process.stderr.write(`paylake: ${message}\n`);
   if (verbose && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-  return code === 'USAGE' ? 2 : 1;
+  return code === 'USAGE' ? 2 : code === 'CANCELLED' ? 130 : 1;
 }
 
 export { PaylakeError };

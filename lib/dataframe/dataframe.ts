@@ -233,6 +233,8 @@ export class DataFrame {
       progress,
       scratchDir: this.session.scratchDir,
       taskMemoryBytes: this.session.taskMemoryBytes,
+      faults: this.session.faults,
+      ...(this.session.signal === undefined ? {} : { signal: this.session.signal }),
       metrics: this.session.beginRunMetrics(),
       ...(this.session.onRejects === undefined ? {} : { onRejects: this.session.onRejects }),
     });

@@ -21,6 +21,7 @@ import type { RejectsSummary } from './exec/rejects-collector.js';
 import { WorkerPool } from './exec/worker-pool.js';
 import { newRunMetrics } from './exec/plan-executor.js';
 import type { RunMetrics } from './exec/plan-executor.js';
+import type { FaultInjection } from './exec/fault-injection.js';
 import type { PlannerContext } from './physical/physical-planner.js';
 import { partitionPredicate } from './physical/scan/partition-pruning.js';
 import { ScanNode } from './plan/nodes/scan-node.js';
@@ -46,6 +47,13 @@ export interface SessionOptions {
    * spark.sql.autoBroadcastJoinThreshold); bytes or a size such as `10MB`; 0 turns broadcasts off. Default 10MB.
    */
   readonly broadcastThreshold?: number | string;
+  /**
+   * Cancels every action of the session when aborted: running tasks stop, their workers are replaced,
+   * the run's scratch files are removed and the action rejects with code CANCELLED.
+   */
+  readonly signal?: AbortSignal;
+  /** Faults to inject into chosen tasks, to test failure handling (worker deaths, errors); none by default. */
+  readonly faults?: readonly FaultInjection[];
   /** Show a progress bar on stderr when it is a terminal; default true. */
   readonly progress?: boolean;
   /** Optimizer rules to switch off (diagnosis and tests). */
@@ -94,6 +102,8 @@ export class Session {
   readonly shufflePartitions: number | null;
   readonly broadcastThresholdBytes: number;
   readonly disabledRules: readonly string[];
+  readonly faults: readonly FaultInjection[];
+  readonly signal: AbortSignal | undefined;
   readonly onRejects: ((summary: RejectsSummary) => void) | undefined;
   private readonly ownsScratchDir: boolean;
   private pool: WorkerPool | null = null;
@@ -118,6 +128,8 @@ export class Session {
     this.broadcastThresholdBytes =
       options.broadcastThreshold === undefined ? DEFAULT_BROADCAST_THRESHOLD : options.broadcastThreshold === 0 || options.broadcastThreshold === '0' ? 0 : parseByteSize(options.broadcastThreshold);
     this.disabledRules = options.disabledRules ?? [];
+    this.faults = options.faults ?? [];
+    this.signal = options.signal;
     this.onRejects = options.onRejects;
   }
 

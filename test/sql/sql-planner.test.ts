@@ -57,6 +57,9 @@ const QUERIES = [
   "SELECT count(*) AS n, sum(CASE WHEN status = 'DECLINED' THEN 1 ELSE 0 END) AS declined FROM tx",
   'SELECT ip_country, count(*) AS n FROM tx GROUP BY ip_country ORDER BY ip_country NULLS FIRST',
   'SELECT * FROM tx ORDER BY event_time DESC, txn_id LIMIT 3',
+  'SELECT currency FROM tx WHERE amount_minor > 50000 UNION SELECT card_brand FROM tx ORDER BY currency',
+  'SELECT txn_id, status FROM tx ORDER BY amount_minor DESC, txn_id LIMIT 10',
+  'SELECT merchant_id FROM tx GROUP BY merchant_id ORDER BY sum(amount_minor) DESC, merchant_id LIMIT 5',
 ];
 
 describe('session.sql', () => {
@@ -73,10 +76,12 @@ describe('session.sql', () => {
     });
   }
 
-  it('names unknown tables with a suggestion and refuses joins clearly', async () => {
+  it('names unknown tables with a suggestion and refuses what it cannot run clearly', async () => {
     await expect(session.sql('SELECT * FROM txx')).rejects.toThrow(/unknown table txx; did you mean tx\?/);
-    await expect(session.sql('SELECT * FROM tx a JOIN tx b ON a.txn_id = b.txn_id')).rejects.toThrow(/JOIN .* not supported by paylake sql yet/);
-    await expect(session.sql('SELECT status FROM tx UNION SELECT status FROM tx')).rejects.toThrow(/UNION without ALL/);
+    await expect(session.sql('SELECT * FROM tx a CROSS JOIN tx b')).rejects.toThrow(/CROSS JOIN .* paylake runs equi-joins \(hash joins\) only/);
+    await expect(session.sql('SELECT status FROM tx INTERSECT SELECT status FROM tx')).rejects.toThrow(/INTERSECT .* is not supported by paylake sql yet/);
+    await expect(session.sql('SELECT status FROM tx LIMIT 5 OFFSET 2')).rejects.toThrow(/OFFSET is not supported/);
+    await expect(session.sql('SELECT DISTINCT status FROM tx ORDER BY amount_minor')).rejects.toThrow(/ORDER BY amount_minor must be one of the selected columns of a SELECT DISTINCT/);
     await expect(session.sql('SELECT status, count(*) FROM tx GROUP BY 3')).rejects.toThrow(/GROUP BY position 3/);
     await expect(session.sql('SELEC 1')).rejects.toThrow(/syntax error/);
   });

@@ -16,6 +16,7 @@ import type { BroadcastExec } from '../physical/nodes/broadcast-exec.js';
 import type { ExchangeExec } from '../physical/nodes/exchange-exec.js';
 import type { FileScanExec } from '../physical/nodes/file-scan-exec.js';
 import { chooseBoundaries, SAMPLES_PER_PARTITION } from './exchange/range-partitioner.js';
+import type { FaultInjection } from './fault-injection.js';
 import { handlerRef } from './handler-ref.js';
 import { collectRejects } from './rejects-collector.js';
 import type { RejectsSummary } from './rejects-collector.js';
@@ -25,7 +26,7 @@ import type { OperatorContext } from './run-operators.js';
 import { scanTaskDecodeError } from './scan-task-reader.js';
 import { SpillFileWriter } from './spill/spill-file.js';
 import { scanTaskSpec } from './stage-task.js';
-import type { ShuffleSegment, StageOutput, StageTaskPayload, StageTaskResult } from './stage-task.js';
+import type { MapOutputFile, ShuffleSegment, StageOutput, StageTaskPayload, StageTaskResult } from './stage-task.js';
 import type { RejectsCount } from './text-scan-reader.js';
 import { inTaskOrder, runTasks } from './task-scheduler.js';
 import type { TaskSpec } from './task-scheduler.js';
@@ -44,6 +45,8 @@ export interface ExecutionContext {
   readonly metrics?: RunMetrics;
   /** Memory one task may use before it spills. */
   readonly taskMemoryBytes: number;
+  /** Faults to inject (tests of failure handling). */
+  readonly faults?: readonly FaultInjection[];
 }
 
 /** What a run did, for logs and benchmarks. */
@@ -76,11 +79,8 @@ export async function executePlan(plan: PhysicalPlan, ctx: ExecutionContext): Pr
   }
 }
 
-/** A map task's output file and where each partition's stream starts and ends. */
-interface MapOutput {
-  readonly file: string;
-  readonly offsets: readonly number[];
-}
+/** A map task's output files, in order. */
+type MapOutput = readonly MapOutputFile[];
 
 /** One execution of a plan: its scratch directory and what its exchanges and broadcasts produced. */
 class PlanRun {
@@ -151,6 +151,7 @@ class PlanRun {
           broadcasts: broadcastFiles,
           rejectsFile: rejectsParts[i]!,
           output: taskOutput,
+          fault: this.ctx.faults?.find((f) => f.stage === stageNumber && f.task === i) ?? null,
           memory: { taskBytes: this.ctx.taskMemoryBytes, spillDir: path.join(this.dir, `stage-${stageNumber}-spill-${i}`) },
         },
         description:
@@ -207,7 +208,7 @@ class PlanRun {
     const outputs: MapOutput[] = [];
     await this.runStage(e.input, { kind: 'shuffle', partitioning: p, keySchema: e.keySchema, boundaries, file: '' }, (r, i) => {
       outputs[i] = r.mapOutput!;
-      if (this.ctx.metrics !== undefined) this.ctx.metrics.shuffleBytes += r.mapOutput!.offsets[r.mapOutput!.offsets.length - 1]!;
+      for (const f of r.mapOutput!) if (this.ctx.metrics !== undefined) this.ctx.metrics.shuffleBytes += f.offsets[f.offsets.length - 1]!;
     });
     return outputs;
   }
@@ -241,10 +242,12 @@ const NO_REJECTS: RejectsCount = { count: 0, byReason: {}, first: null };
 /** Partition `index` of every map output, skipping empty ones, in map-task order. */
 function segmentsOf(outputs: readonly MapOutput[], index: number): ShuffleSegment[] {
   const out: ShuffleSegment[] = [];
-  for (const o of outputs) {
-    const start = o.offsets[index]!;
-    const end = o.offsets[index + 1]!;
-    if (end > start) out.push({ file: o.file, start, end });
+  for (const files of outputs) {
+    for (const o of files) {
+      const start = o.offsets[index]!;
+      const end = o.offsets[index + 1]!;
+      if (end > start) out.push({ file: o.file, start, end });
+    }
   }
   return out;
 }

@@ -12,6 +12,8 @@ import { compileExpr } from '../physical/expr-eval/compile-expr.js';
 import { BatchInput } from '../physical/expr-eval/eval-node.js';
 import { takeRows } from '../physical/expr-eval/selection.js';
 import { HashJoiner } from '../physical/join/hash-joiner.js';
+import { evaluateWindows } from '../physical/window/window-evaluator.js';
+import type { WindowCallNode } from '../expr/nodes/window-call-node.js';
 import type { PhysicalPlan } from '../physical/physical-plan.js';
 import type { DeduplicateExec } from '../physical/nodes/deduplicate-exec.js';
 import type { HashAggregateExec } from '../physical/nodes/hash-aggregate-exec.js';
@@ -71,6 +73,13 @@ export async function runOperators(plan: PhysicalPlan, ctx: OperatorContext, sin
       return hashJoin(plan, ctx, sink);
     case 'deduplicate':
       return deduplicate(plan, ctx, sink);
+    case 'window': {
+      // The input is sorted by the calls' partition and order keys; a window partition may span batches.
+      const calls = plan.windows.map((w) => (w.kind === 'alias' ? w.operand : w) as WindowCallNode);
+      const batches = await collectBatches(plan.input, ctx);
+      for (const b of evaluateWindows(batches, plan.input.schema, calls, plan.schema)) await sink(b);
+      return;
+    }
     case 'union': {
       // Inputs one after another; names come from the first input, as in Spark.
       const names = plan.schema.fields.map((f) => f.name);

@@ -6,7 +6,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Table, tableToIPC } from 'apache-arrow';
 import type { TaskContext } from '../../../workers/protocol.js';
+import { PaylakeError } from '../../errors/paylake-error.js';
 import { assertNever } from '../assert-never.js';
+import { conformBatches } from './conform-batches.js';
 import { BinaryNode } from '../expr/nodes/binary-node.js';
 import type { SortKey } from '../expr/sort-key.js';
 import type { PhysicalPlan } from '../physical/physical-plan.js';
@@ -18,6 +20,8 @@ import { takePartitionRows } from './exchange/take-partition-rows.js';
 import { toArrowType } from '../types/arrow-type.js';
 import type { Schema } from '../types/schema.js';
 import { hashPartitioner } from './exchange/hash-partitioner.js';
+import { injectFault } from './fault-injection.js';
+import type { FaultInjection } from './fault-injection.js';
 import type { RowPartitioner } from './exchange/hash-partitioner.js';
 import { rangePartitioner, sampleKeys } from './exchange/range-partitioner.js';
 import { runOperators, unexpectedLeaf } from './run-operators.js';
@@ -26,6 +30,7 @@ import { readScanTask } from './scan-task-reader.js';
 import type { ScanTaskSpec } from './scan-task-reader.js';
 import { splitInputs, subPartitionCount, subPartitionRows } from './spill/partition-spill.js';
 import type { SplitInputs } from './spill/partition-spill.js';
+import { recordBatchBytes } from './spill/batch-bytes.js';
 import { readSpillFile, readSpillRange, SpillFileWriter } from './spill/spill-file.js';
 import { readTextScanTask } from './text-scan-reader.js';
 import type { RejectsCount } from './text-scan-reader.js';
@@ -67,6 +72,8 @@ export interface StageTaskPayload {
   /** Scratch file for the malformed records of a CSV/JSON-lines task whose source routes them; else null. */
   readonly rejectsFile: string | null;
   readonly output: StageOutput;
+  /** A fault to inject into this task (tests of failure handling); null normally. */
+  readonly fault: FaultInjection | null;
   /** Memory the task may use before it spills, and the directory (without the attempt suffix) it spills to. */
   readonly memory: { readonly taskBytes: number; readonly spillDir: string };
 }
@@ -75,8 +82,8 @@ export interface StageTaskPayload {
 export interface StageTaskResult {
   /** `collect`: the rows; `sample`: the sampled keys (null when the task had no rows). */
   readonly ipc: Uint8Array | null;
-  /** `shuffle`: the map output file and where each partition's stream starts (P + 1 offsets). */
-  readonly mapOutput: { readonly file: string; readonly offsets: readonly number[] } | null;
+  /** `shuffle`: the map output files (usually one), in order. */
+  readonly mapOutput: readonly MapOutputFile[] | null;
   /** Malformed records of a CSV/JSON-lines scan task; null otherwise. */
   readonly rejects: RejectsCount | null;
   /** Bytes the task wrote to spill files because its input did not fit its memory. */
@@ -96,6 +103,7 @@ const BROADCAST_CACHE_SIZE = 2;
 
 /** The task handler (see workers/protocol.ts). */
 export async function runStageTask(payload: StageTaskPayload, ctx: TaskContext): Promise<StageTaskResult> {
+  injectFault(payload.fault, ctx.attempt);
   let rejects: RejectsCount | null = null;
   const shuffleRows = async function* (node: StageInputExec): AsyncGenerator<RecordBatch> {
     for (const s of payload.shuffleInputs[node.id] ?? []) {
@@ -111,9 +119,7 @@ export async function runStageTask(payload: StageTaskPayload, ctx: TaskContext):
       switch (node.kind) {
         case 'file-scan': {
           if (payload.unit.kind !== 'scan') throw unexpectedLeaf(node, 'in a partition task');
-          const read = await readScan(node, payload.unit.task, payload.rejectsFile, ctx);
-          rejects = read.rejects;
-          for (const b of read.batches) await sink(b);
+          rejects = await readScan(node, payload.unit.task, payload.rejectsFile, ctx, sink);
           return;
         }
         case 'stage-input':
@@ -159,7 +165,7 @@ export async function runStageTask(payload: StageTaskPayload, ctx: TaskContext):
     };
     switch (output.kind) {
       case 'collect': {
-        const batches = await collect();
+        const batches = conformOrFail(await collect());
         const ipc = tableToIPC(batches.length > 0 ? new Table(batches) : new Table(emptySchema(payload.plan.schema)), 'stream');
         ctx.transfer(ipc.buffer as ArrayBuffer);
         return { ipc, mapOutput: null, rejects, spilledBytes: spilledBytes(split, sortSpilled) };
@@ -170,7 +176,7 @@ export async function runStageTask(payload: StageTaskPayload, ctx: TaskContext):
         return { ipc, mapOutput: null, rejects, spilledBytes: spilledBytes(split, sortSpilled) };
       }
       case 'shuffle': {
-        const mapOutput = await writeMapOutput(run, output, ctx.attempt);
+        const mapOutput = await writeMapOutput(run, output, ctx.attempt, payload.memory.taskBytes);
         return { ipc: null, mapOutput, rejects, spilledBytes: spilledBytes(split, sortSpilled) };
       }
       default:
@@ -185,15 +191,21 @@ function spilledBytes(split: SplitInputs | null, sortSpilled: number): number {
   return (split === null ? 0 : split.spilledBytes) + sortSpilled;
 }
 
-async function readScan(scan: FileScanExec, task: FileScanTask, rejectsFile: string | null, ctx: TaskContext): Promise<{ batches: RecordBatch[]; rejects: RejectsCount | null }> {
+/** Streams the scan task's rows, filtered exactly, into `sink`; returns the rejects of a text file. */
+async function readScan(scan: FileScanExec, task: FileScanTask, rejectsFile: string | null, ctx: TaskContext, sink: BatchSink): Promise<RejectsCount | null> {
   if (scan.format === 'parquet' || scan.text === null) {
     const batches = await readScanTask(scanTaskSpec(scan, task));
     ctx.countRows(task.rows);
-    return { batches: applyScanFilters(scan, batches), rejects: null };
+    for (const b of applyScanFilters(scan, batches)) await sink(b);
+    return null;
   }
-  const read = await readTextScanTask({ format: scan.format, uri: task.uri, readSchema: scan.readSchema, text: scan.text, rejectsFile });
-  ctx.countRows(read.batches.reduce((n, b) => n + b.numRows, 0) + read.rejects.count);
-  return { batches: applyScanFilters(scan, read.batches), rejects: read.rejects };
+  let rows = 0;
+  const rejects = await readTextScanTask({ format: scan.format, uri: task.uri, readSchema: scan.readSchema, text: scan.text, rejectsFile }, async (b) => {
+    rows += b.numRows;
+    for (const kept of applyScanFilters(scan, [b])) await sink(kept);
+  });
+  ctx.countRows(rows + rejects.count);
+  return rejects;
 }
 
 async function broadcastRows(file: string): Promise<RecordBatch[]> {
@@ -207,19 +219,48 @@ async function broadcastRows(file: string): Promise<RecordBatch[]> {
   return rows;
 }
 
+/** One file of a map task's output: a stream per partition, partition `p` in bytes [offsets[p], offsets[p + 1]). */
+export interface MapOutputFile {
+  readonly file: string;
+  readonly offsets: readonly number[];
+}
+
 /**
- * Runs the stage and writes its rows into one file, partition after partition, each an IPC stream; the
- * attempt number is part of the name, so a retried task never appends to a dead attempt's file.
+ * Runs the stage and writes its rows partition after partition, each an IPC stream. Rows are buffered per
+ * partition; when the buffers outgrow the task's memory they are written as one more file (a round), so a
+ * task of any size needs bounded memory, and a partition's rows are its ranges in round order — arrival
+ * order. The attempt number is part of the names, so a retry never appends to a dead attempt's files.
  */
 async function writeMapOutput(
   run: (sink: BatchSink) => Promise<void>,
   output: Extract<StageOutput, { kind: 'shuffle' }>,
   attempt: number,
-): Promise<{ file: string; offsets: number[] }> {
+  budgetBytes: number,
+): Promise<MapOutputFile[]> {
   const p = output.partitioning;
   const partitionOf: RowPartitioner =
     p.kind === 'hash' ? hashPartitioner(p.keys, output.keySchema, p.partitions) : rangePartitioner(p.keys, output.keySchema, output.boundaries!, p.partitions);
   const buckets: RecordBatch[][] = Array.from({ length: p.partitions }, () => []);
+  const files: MapOutputFile[] = [];
+  let buffered = 0;
+  const flush = (): void => {
+    const file = `${output.file}-attempt${attempt}-round${files.length}.arrow`;
+    const writer = new SpillFileWriter(file);
+    const offsets = [0];
+    try {
+      for (const bucket of buckets) {
+        for (const b of bucket) writer.write(b);
+        bucket.length = 0;
+        offsets.push(writer.endStream().end);
+      }
+      writer.close();
+    } catch (e) {
+      writer.discard();
+      throw e;
+    }
+    files.push({ file, offsets });
+    buffered = 0;
+  };
   await run((batch) => {
     const ids = partitionOf(batch);
     // Counting sort of the rows by partition, keeping row order within each.
@@ -232,24 +273,14 @@ async function writeMapOutput(
     for (let q = 0; q < p.partitions; q++) {
       const n = starts[q + 1]! - starts[q]!;
       if (n === 0) continue;
-      buckets[q]!.push(n === batch.numRows ? batch : takePartitionRows(batch, order.subarray(starts[q]!, starts[q + 1]!)));
+      const part = n === batch.numRows ? batch : takePartitionRows(batch, order.subarray(starts[q]!, starts[q + 1]!));
+      buckets[q]!.push(part);
+      buffered += recordBatchBytes(part);
     }
+    if (buffered > budgetBytes) flush();
   });
-  const file = `${output.file}-attempt${attempt}.arrow`;
-  const writer = new SpillFileWriter(file);
-  const offsets = [0];
-  try {
-    for (const bucket of buckets) {
-      for (const b of bucket) writer.write(b);
-      bucket.length = 0;
-      offsets.push(writer.endStream().end);
-    }
-    writer.close();
-  } catch (e) {
-    writer.discard();
-    throw e;
-  }
-  return { file, offsets };
+  if (files.length === 0 || buffered > 0) flush();
+  return files;
 }
 
 /**
@@ -270,6 +301,12 @@ function applyScanFilters(scan: FileScanExec, batches: RecordBatch[]): RecordBat
     out.push(selection.length === b.numRows ? narrowed : takeRows(narrowed, selection));
   }
   return out;
+}
+
+function conformOrFail(batches: RecordBatch[]): RecordBatch[] {
+  const conformed = conformBatches(batches);
+  if (conformed === null) throw new PaylakeError('INTERNAL', `a task produced batches of different columns: ${batches.map((b) => String(b.schema.fields)).join(' / ')}; please report this`);
+  return conformed;
 }
 
 function emptySchema(schema: Schema): ArrowSchema {

@@ -26,8 +26,11 @@ export interface RejectsCount {
   readonly first: { readonly file: string; readonly line: number; readonly message: string } | null;
 }
 
-/** The task's rows (columns exactly `readSchema`) and its rejects. */
-export async function readTextScanTask(spec: TextScanTaskSpec): Promise<{ batches: RecordBatch[]; rejects: RejectsCount }> {
+/**
+ * Streams the task's rows (columns exactly `readSchema`) into `onBatch`, one parsed batch at a time, so a
+ * file of any size is read in bounded memory; returns its rejects.
+ */
+export async function readTextScanTask(spec: TextScanTaskSpec, onBatch: (batch: RecordBatch) => void | Promise<void>): Promise<RejectsCount> {
   const writer = spec.rejectsFile === null ? null : await CsvRejectsWriter.open(spec.rejectsFile);
   let first: RejectsCount['first'] = null;
   const sink: CsvRejectSink<string> = {
@@ -41,13 +44,12 @@ export async function readTextScanTask(spec: TextScanTaskSpec): Promise<{ batche
     const reader = spec.format === 'csv' ? await openCsv(spec.uri, options) : await openJsonLines(spec.uri, options);
     const fields = spec.readSchema.fields;
     const arrowSchema = new ArrowSchema(fields.map((f) => new ArrowField(f.name, reader.schema.fields.find((x) => x.name === f.name)!.type, f.nullable)));
-    const batches: RecordBatch[] = [];
     for await (const b of reader.batches()) {
       if (b.numRows === 0) continue;
       const children = fields.map((f) => b.getChild(f.name)!.data[0]!);
-      batches.push(new RecordBatch(arrowSchema, makeData({ type: new Struct(arrowSchema.fields), length: b.numRows, nullCount: 0, children })));
+      await onBatch(new RecordBatch(arrowSchema, makeData({ type: new Struct(arrowSchema.fields), length: b.numRows, nullCount: 0, children })));
     }
-    return { batches, rejects: { count: reader.stats.rowsRejected, byReason: { ...reader.stats.byReason }, first } };
+    return { count: reader.stats.rowsRejected, byReason: { ...reader.stats.byReason }, first };
   } finally {
     await writer?.close();
   }

@@ -75,7 +75,8 @@ export class WorkerPool {
    * answered, the thread died, or the attempt was aborted (running attempts are stopped by terminating their thread).
    */
   async run(request: WorkerRequest, signal: AbortSignal): Promise<TaskOutcome> {
-    if (this.closing) throw new PaylakeError('INTERNAL', 'the worker pool is closed; open a new session');
+    // A pool closed under a running action stops it: the scheduler turns this into CANCELLED.
+    if (this.closing) return { kind: 'aborted' };
     try {
       return { kind: 'done', response: await this.piscina.run(request, { signal }) };
     } catch (e) {
@@ -99,11 +100,13 @@ export class WorkerPool {
     await Promise.all(exits);
   }
 
-  /** Finishes running attempts, ends every thread and waits for them to exit. Idempotent. */
+  /** Stops running attempts (their actions fail as CANCELLED), ends every thread and waits for them to exit. Idempotent. */
   async close(): Promise<void> {
     if (this.closing) return this.settle();
     this.closing = true;
-    await this.piscina.close();
+    // Terminates the threads instead of waiting for running attempts: piscina's close (even forced) waits
+    // for them, and for threads replaced after an abort until its 30 s timeout.
+    await this.piscina.destroy();
     await this.settle();
   }
 

@@ -4,6 +4,7 @@
 // lag/lead always carry (x, offset, default) with the default cast to x's type, first/last carry (x)
 // with the IGNORE NULLS flag, and frame offsets become literals of the order key's type.
 import { PaylakeError } from '../../errors/paylake-error.js';
+import { assertNever } from '../assert-never.js';
 import { sameType, typeName, types } from '../types/data-type.js';
 import type { DataType } from '../types/data-type.js';
 import { commonType } from '../types/type-coercion.js';
@@ -87,6 +88,8 @@ export function analyzeWindowCall(e: WindowCallNode, analyze: (x: Expr) => Analy
       const x = analyze(e.args[0]!);
       return make([x.expr], aggregateResultType(e.fn, x.type, displayExpr(e)), true);
     }
+    default:
+      return assertNever(e.fn, 'window function');
   }
 }
 

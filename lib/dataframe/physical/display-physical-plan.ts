@@ -55,6 +55,8 @@ function describeExec(plan: PhysicalPlan): string {
     }
     case 'deduplicate':
       return `Deduplicate keys=[${plan.keys.join(', ')}] (first row of each key in input order)`;
+    case 'window':
+      return `Window [${plan.windows.map(displayExpr).join(', ')}]`;
     case 'stage-input':
       return `StageInput ${plan.from} ${plan.id}`;
     default:

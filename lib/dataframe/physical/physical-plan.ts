@@ -15,6 +15,7 @@ import type { ProjectExec } from './nodes/project-exec.js';
 import type { SortExec } from './nodes/sort-exec.js';
 import type { StageInputExec } from './nodes/stage-input-exec.js';
 import type { UnionExec } from './nodes/union-exec.js';
+import type { WindowExec } from './nodes/window-exec.js';
 
 /** Any physical operator. */
 export type PhysicalPlan =
@@ -30,7 +31,8 @@ export type PhysicalPlan =
   | BroadcastExec
   | HashJoinExec
   | DeduplicateExec
-  | StageInputExec;
+  | StageInputExec
+  | WindowExec;
 
 /** The inputs of an operator, in order. */
 export function physicalInputs(plan: PhysicalPlan): readonly PhysicalPlan[] {
@@ -51,6 +53,7 @@ export function physicalInputs(plan: PhysicalPlan): readonly PhysicalPlan[] {
     case 'exchange':
     case 'broadcast':
     case 'deduplicate':
+    case 'window':
       return [plan.input];
   }
 }
@@ -74,6 +77,7 @@ export function withPhysicalInputs(plan: PhysicalPlan, inputs: readonly Physical
     case 'exchange':
     case 'broadcast':
     case 'deduplicate':
+    case 'window':
       return { ...plan, input: inputs[0]! };
   }
 }

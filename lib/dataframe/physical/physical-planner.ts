@@ -8,12 +8,16 @@ import type { FileStatus } from '../../io/fs/file-system.js';
 import type { ParquetDataset, ParquetDatasetFile } from '../../io/dataset/parquet-dataset.js';
 import { assertNever } from '../assert-never.js';
 import { ColumnNode } from '../expr/nodes/column-node.js';
+import { displayExpr } from '../expr/display-expr.js';
 import type { Expr } from '../expr/expr.js';
 import { referencedColumns, splitConjunction } from '../expr/transform-expr.js';
 import { orderByCost } from './scan/filter-order.js';
 import type { LogicalPlan } from '../plan/logical-plan.js';
 import type { AggregateNode } from '../plan/nodes/aggregate-node.js';
 import type { JoinNode } from '../plan/nodes/join-node.js';
+import type { WindowNode } from '../plan/nodes/window-node.js';
+import type { WindowCallNode } from '../expr/nodes/window-call-node.js';
+import type { SortKey } from '../expr/sort-key.js';
 import type { ScanNode, ScanSource } from '../plan/nodes/scan-node.js';
 import { schemaOf } from '../types/schema.js';
 import type { Schema } from '../types/schema.js';
@@ -44,7 +48,11 @@ export interface ShuffleConfig {
 }
 
 /** Where a subtree runs: once per scan task, once per exchange partition, or on the coordinator. */
-type Distribution = { readonly kind: 'scan' } | { readonly kind: 'partitioned'; readonly partitions: number } | { readonly kind: 'single' };
+type Distribution =
+  | { readonly kind: 'scan' }
+  /** `hashKeys`: the SQL text of the hash keys the rows are partitioned by, while the columns they name are unchanged. */
+  | { readonly kind: 'partitioned'; readonly partitions: number; readonly hashKeys?: string }
+  | { readonly kind: 'single' };
 
 interface Planned {
   readonly plan: PhysicalPlan;
@@ -86,7 +94,9 @@ class Planner {
       }
       case 'project': {
         const input = await this.plan(plan.input);
-        return { ...input, plan: { kind: 'project', input: input.plan, exprs: plan.exprs, schema: plan.schema } };
+        // A projection may redefine key columns: partitioning by them is no longer known.
+        const dist: Distribution = input.dist.kind === 'partitioned' ? { kind: 'partitioned', partitions: input.dist.partitions } : input.dist;
+        return { ...input, dist, plan: { kind: 'project', input: input.plan, exprs: plan.exprs, schema: plan.schema } };
       }
       case 'aggregate':
         return this.aggregate(plan, await this.plan(plan.input));
@@ -128,6 +138,8 @@ class Planner {
       }
       case 'join':
         return this.join(plan, await this.plan(plan.left), await this.plan(plan.right));
+      case 'window':
+        return this.window(plan, await this.plan(plan.input));
       default:
         return assertNever(plan, 'plan node');
     }
@@ -153,6 +165,29 @@ class Planner {
     return { plan: { kind: 'hash-aggregate', mode: 'final', input: exchange, ...spec }, dist: { kind: 'partitioned', partitions }, bytes: input.bytes };
   }
 
+  /**
+   * Window partitions must be whole in one task: rows are hash-exchanged on the PARTITION BY keys (or
+   * gathered when there are none), then sorted by PARTITION BY and ORDER BY keys in each task.
+   */
+  private window(plan: WindowNode, input: Planned): Planned {
+    const first = plan.windows[0]!;
+    const call = (first.kind === 'alias' ? first.operand : first) as WindowCallNode;
+    const sortKeys: SortKey[] = [...call.partitionBy.map((e) => ({ expr: e, ascending: true, nullsFirst: true })), ...call.orderBy];
+    const over = (below: PhysicalPlan): PhysicalPlan => ({
+      kind: 'window',
+      input: sortKeys.length === 0 ? below : { kind: 'sort', input: below, keys: sortKeys, limit: null, schema: below.schema },
+      windows: plan.windows,
+      schema: plan.schema,
+    });
+    if (input.dist.kind === 'single' || call.partitionBy.length === 0) return { plan: over(gathered(input)), dist: SINGLE, bytes: input.bytes };
+    const hashKeys = call.partitionBy.map(displayExpr).join(', ');
+    // Rows already hash-partitioned by the same keys (an earlier window) need no second exchange.
+    if (input.dist.kind === 'partitioned' && input.dist.hashKeys === hashKeys) return { plan: over(input.plan), dist: input.dist, bytes: input.bytes };
+    const partitions = this.ctx.shuffle.partitionsFor(input.bytes);
+    const exchange = this.exchange(input.plan, { kind: 'hash', keys: call.partitionBy, partitions });
+    return { plan: over(exchange), dist: { kind: 'partitioned', partitions, hashKeys }, bytes: input.bytes };
+  }
+
   private join(plan: JoinNode, left: Planned, right: Planned): Planned {
     const base = { left: left.plan, right: right.plan, type: plan.type, leftKeys: plan.leftKeys, rightKeys: plan.rightKeys, condition: plan.condition, schema: plan.schema };
     const bytes = left.bytes + right.bytes;
@@ -165,8 +200,8 @@ class Planner {
     // Spark's rules: the build side of a broadcast join is one whose unmatched rows are never output.
     const canBuildRight = plan.type === 'inner' || plan.type === 'left' || plan.type === 'left_semi' || plan.type === 'left_anti';
     const canBuildLeft = plan.type === 'inner' || plan.type === 'right';
-    const rightSmall = canBuildRight && right.bytes <= threshold;
-    const leftSmall = canBuildLeft && left.bytes <= threshold;
+    const rightSmall = threshold > 0 && canBuildRight && right.bytes <= threshold;
+    const leftSmall = threshold > 0 && canBuildLeft && left.bytes <= threshold;
     if (rightSmall || leftSmall) {
       const buildSide = rightSmall && (!leftSmall || right.bytes <= left.bytes) ? 'right' : 'left';
       const [build, probe] = buildSide === 'right' ? [right, left] : [left, right];

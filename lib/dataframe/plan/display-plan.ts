@@ -42,6 +42,8 @@ export function describeNode(plan: LogicalPlan): string {
     }
     case 'deduplicate':
       return `Deduplicate keys=[${plan.keys.join(', ')}]`;
+    case 'window':
+      return `Window [${plan.windows.map(displayExpr).join(', ')}]`;
     default:
       return assertNever(plan, 'plan node');
   }

@@ -9,9 +9,10 @@ import type { ProjectNode } from './nodes/project-node.js';
 import type { ScanNode } from './nodes/scan-node.js';
 import type { SortNode } from './nodes/sort-node.js';
 import type { UnionNode } from './nodes/union-node.js';
+import type { WindowNode } from './nodes/window-node.js';
 
 /** Any logical plan node. Each carries its output schema. */
-export type LogicalPlan = ScanNode | FilterNode | ProjectNode | AggregateNode | SortNode | LimitNode | UnionNode | JoinNode | DeduplicateNode;
+export type LogicalPlan = ScanNode | FilterNode | ProjectNode | AggregateNode | SortNode | LimitNode | UnionNode | JoinNode | DeduplicateNode | WindowNode;
 
 /** The tag of a LogicalPlan. */
 export type PlanKind = LogicalPlan['kind'];
@@ -27,6 +28,7 @@ export function planInputs(plan: LogicalPlan): readonly LogicalPlan[] {
       return [plan.left, plan.right];
     case 'filter':
     case 'deduplicate':
+    case 'window':
     case 'project':
     case 'aggregate':
     case 'sort':

@@ -24,6 +24,9 @@ import { LimitNode } from './nodes/limit-node.js';
 import { ProjectNode } from './nodes/project-node.js';
 import { SortNode } from './nodes/sort-node.js';
 import { UnionNode } from './nodes/union-node.js';
+import { WindowNode } from './nodes/window-node.js';
+import type { WindowCallNode } from '../expr/nodes/window-call-node.js';
+import { collectWindowCalls, groupWindowCalls } from '../expr/window-calls.js';
 
 /** An expression given as SQL text or as a built expression. */
 export type ExprInput = string | Expr;
@@ -79,10 +82,38 @@ export function filter(input: LogicalPlan, condition: ExprInput): FilterNode {
  * @example project(plan, ['merchant_id', 'amount_minor * 2 AS doubled'])
  */
 export function project(input: LogicalPlan, items: readonly ExprInput[]): ProjectNode {
-  const analysed = toExprList(items).map((e) => analyzeExpr(e, input.schema));
+  const exprs = toExprList(items);
+  const calls = collectWindowCalls(exprs);
+  if (calls.length > 0) return projectOverWindows(input, exprs, calls);
+  const analysed = exprs.map((e) => analyzeExpr(e, input.schema));
   const fields = analysed.map((a) => fieldFor(a, input.schema));
   checkUniqueNames(fields, 'select');
   return ProjectNode.create(input, analysed.map(named), schemaOf(fields));
+}
+
+/** Prefix of the internal columns that carry window function results up to the projection that uses them. */
+const WINDOW_COLUMN_PREFIX = '__window';
+
+/**
+ * A projection whose expressions use window calls: one Window node per distinct PARTITION BY + ORDER BY
+ * computes the calls as extra columns, and the projection reads them in place of the calls.
+ */
+function projectOverWindows(input: LogicalPlan, exprs: readonly Expr[], calls: readonly WindowCallNode[]): ProjectNode {
+  const columnOf = new Map<string, string>();
+  let plan = input;
+  for (const group of groupWindowCalls(calls)) {
+    const analysed = group.map((c) => analyzeExpr(c, input.schema, { allowWindows: true }));
+    const fields = analysed.map((a) => ({ name: `${WINDOW_COLUMN_PREFIX}${columnOf.size}`, type: a.type, nullable: a.nullable }));
+    group.forEach((c, i) => columnOf.set(displayExpr(c), fields[i]!.name));
+    const windows = analysed.map((a, i) => AliasNode.create(a.expr, fields[i]!.name));
+    plan = WindowNode.create(plan, windows, schemaOf([...plan.schema.fields, ...fields]));
+  }
+  const rewritten = exprs.map((e) => {
+    // Unnamed outputs keep the name of what the user wrote, not of the internal column.
+    const named = e.kind === 'alias' || e.kind === 'column' ? e : AliasNode.create(e, outputName(e));
+    return rewriteExpr(named, (node) => (node.kind === 'window-call' ? ColumnNode.create(columnOf.get(displayExpr(node))!) : undefined));
+  });
+  return project(plan, rewritten);
 }
 
 /** Adds or replaces (case-insensitively) one column. */

@@ -12,6 +12,8 @@ import { LimitNode } from './nodes/limit-node.js';
 import { ProjectNode } from './nodes/project-node.js';
 import { SortNode } from './nodes/sort-node.js';
 import { UnionNode } from './nodes/union-node.js';
+import { WindowNode } from './nodes/window-node.js';
+import { schemaOf } from '../types/schema.js';
 import { joinOutputSchema } from './join-schema.js';
 
 /** `plan` with its inputs replaced; the same object when every input is unchanged. */
@@ -30,7 +32,8 @@ export function withInputs(plan: LogicalPlan, inputs: readonly LogicalPlan[]): L
     case 'aggregate':
     case 'sort':
     case 'limit':
-    case 'deduplicate': {
+    case 'deduplicate':
+    case 'window': {
       const input = inputs[0]!;
       if (input === plan.input) return plan;
       switch (plan.kind) {
@@ -46,6 +49,8 @@ export function withInputs(plan: LogicalPlan, inputs: readonly LogicalPlan[]): L
           return LimitNode.create(input, plan.count);
         case 'deduplicate':
           return DeduplicateNode.create(input, plan.keys);
+        case 'window':
+          return WindowNode.create(input, plan.windows, schemaOf([...input.schema.fields, ...plan.schema.fields.slice(plan.input.schema.fields.length)]));
         default:
           return assertNever(plan, 'plan node');
       }

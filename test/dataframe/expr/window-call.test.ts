@@ -74,6 +74,7 @@ describe('parsing window calls', () => {
     );
     expect(show('lag(amount_minor, 2, 0) OVER (ORDER BY event_time)')).toBe('lag(amount_minor, 2, 0) OVER (ORDER BY event_time ASC NULLS FIRST)');
     expect(parseExpression('first(score) IGNORE NULLS OVER (ORDER BY dt)')).toMatchObject({ fn: 'first', ignoreNulls: true });
+    expect(parseExpression('last_value(score) OVER (ORDER BY dt)')).toMatchObject({ fn: 'last', ignoreNulls: false });
     expect(show('last(score) IGNORE NULLS OVER (ORDER BY dt)')).toBe(
       'last(score) IGNORE NULLS OVER (ORDER BY dt ASC NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)',
     );

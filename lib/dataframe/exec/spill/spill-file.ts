@@ -16,6 +16,7 @@ import {
   AsyncByteQueue, DataType, Dictionary, RecordBatch, RecordBatchReader, RecordBatchStreamWriter, Schema as ArrowSchema, Struct, util,
 } from 'apache-arrow';
 import { PaylakeError, messageOf } from '../../../errors/paylake-error.js';
+import { equivalentSchemas, relabel } from '../conform-batches.js';
 
 /** Byte range `[start, end)` of one IPC stream inside a spill file. */
 export interface SpillRange {
@@ -86,7 +87,7 @@ export class SpillFileWriter {
       stream = { writer, sink, schema: batch.schema, start: this.position };
       this.stream = stream;
     } else if (!sameSchema(stream.schema, batch.schema)) {
-      const conformed = withDictionaryIds(batch, stream.schema);
+      const conformed = withDictionaryIds(batch, stream.schema) ?? (equivalentSchemas(stream.schema, batch.schema) ? relabel(batch, stream.schema) : null);
       // Arrow's writer would silently end the stream here and drop the batch.
       if (conformed === null) {
         throw new PaylakeError(

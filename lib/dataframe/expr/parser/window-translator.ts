@@ -27,10 +27,11 @@ export interface WindowTranslation {
 export function translateWindowCall(name: string, b: Node, args: readonly (Expr | null)[], distinct: boolean, t: WindowTranslation): Expr {
   const at = firstSpanStart(b.name) ?? { line: 1, column: 1 };
   const fail = (message: string, node?: unknown): PaylakeError => new LocatedParseError(message, firstSpanStart(node) ?? at);
-  if (!(WINDOW_FUNCTIONS as readonly string[]).includes(name)) {
-    throw fail(`paylake does not support the window function ${name}() yet; window functions: ${WINDOW_FUNCTIONS.join(', ')}`);
+  // Spark's first_value/last_value are first/last.
+  const fn = (name === 'first_value' ? 'first' : name === 'last_value' ? 'last' : name) as WindowFn;
+  if (!WINDOW_FUNCTIONS.includes(fn)) {
+    throw fail(`paylake does not support the window function ${name}() yet; window functions: ${WINDOW_FUNCTIONS.join(', ')} (and first_value, last_value)`);
   }
-  const fn = name as WindowFn;
   if (b.filter) throw fail(`paylake does not support ${name}(...) FILTER (WHERE ...) OVER (...) yet`);
   if (distinct) throw fail(`DISTINCT is not supported in window functions (${name}(DISTINCT ...) OVER ...), as in Spark`);
   const [overTag, overBody] = variantOf(b.over);

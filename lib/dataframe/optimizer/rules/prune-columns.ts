@@ -7,6 +7,7 @@ import type { Expr } from '../../expr/expr.js';
 import type { LogicalPlan } from '../../plan/logical-plan.js';
 import { ProjectNode } from '../../plan/nodes/project-node.js';
 import { ScanNode } from '../../plan/nodes/scan-node.js';
+import { WindowNode } from '../../plan/nodes/window-node.js';
 import { withInputs } from '../../plan/with-inputs.js';
 import { schemaOf } from '../../types/schema.js';
 import { assertNever } from '../../assert-never.js';
@@ -69,6 +70,16 @@ function prune(plan: LogicalPlan, required: ReadonlySet<string>): LogicalPlan {
         return prune(input, new Set([...names, ...keys.flatMap((k) => referencedColumns(k))]));
       };
       return withInputs(plan, [side(plan.left, plan.leftKeys), side(plan.right, plan.rightKeys)]);
+    }
+    case 'window': {
+      // Window columns nobody uses are dropped; their inputs are kept only for the ones that stay.
+      const width = plan.input.schema.fields.length;
+      const kept = plan.windows.filter((_w, i) => required.has(plan.schema.fields[width + i]!.name));
+      if (kept.length === 0) return prune(plan.input, required);
+      const need = new Set([...required, ...kept.flatMap((w) => referencedColumns(w))]);
+      const input = prune(plan.input, need);
+      const fields = plan.windows.map((_w, i) => plan.schema.fields[width + i]!).filter((_f, i) => kept.includes(plan.windows[i]!));
+      return WindowNode.create(input, kept, schemaOf([...input.schema.fields, ...fields]));
     }
     case 'deduplicate':
       // Which row of a key comes first does not depend on the other columns, so they can go.

@@ -6,6 +6,7 @@ import type { Expr } from '../../expr/expr.js';
 import { BinaryNode } from '../../expr/nodes/binary-node.js';
 import { ColumnNode } from '../../expr/nodes/column-node.js';
 import { referencedColumns, rewriteExpr, someExpr, splitConjunction } from '../../expr/transform-expr.js';
+import type { WindowCallNode } from '../../expr/nodes/window-call-node.js';
 import type { LogicalPlan } from '../../plan/logical-plan.js';
 import { FilterNode } from '../../plan/nodes/filter-node.js';
 import { ScanNode } from '../../plan/nodes/scan-node.js';
@@ -87,6 +88,17 @@ function pushFilter(input: LogicalPlan, conditions: readonly Expr[]): LogicalPla
       const right = toRight ? conditions.filter((c) => within(c, rightNames)) : [];
       const above = conditions.filter((c) => !left.includes(c) && !right.includes(c));
       return filterOver(withInputs(input, [pushFilter(input.left, left), pushFilter(input.right, right)]), above);
+    }
+    case 'window': {
+      // A conjunct on columns every call partitions by keeps or drops whole window partitions.
+      const partitionColumns = input.windows
+        .map((w) => new Set((w.kind === 'alias' ? w.operand : w).kind === 'window-call' ? ((w.kind === 'alias' ? w.operand : w) as WindowCallNode).partitionBy.flatMap((p) => (p.kind === 'column' ? [p.name] : [])) : []))
+        .reduce((a, b) => new Set([...a].filter((x) => b.has(x))));
+      const onPartitions = conditions.filter((c) => {
+        const cols = referencedColumns(c);
+        return cols.length > 0 && cols.every((n) => partitionColumns.has(n));
+      });
+      return filterOver(withInputs(input, [pushFilter(input.input, onPartitions)]), conditions.filter((c) => !onPartitions.includes(c)));
     }
     case 'deduplicate': {
       // Rows of one key share its key values, so a conjunct on keys keeps or drops all of them.

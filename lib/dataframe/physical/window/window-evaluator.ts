@@ -6,6 +6,7 @@
 import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Struct, makeData } from 'apache-arrow';
 import type { Data } from 'apache-arrow';
 import { PaylakeError } from '../../../errors/paylake-error.js';
+import { assertNever } from '../../assert-never.js';
 import { displayExpr, displayFrame } from '../../expr/display-expr.js';
 import type { Expr } from '../../expr/expr.js';
 import type { WindowCallNode } from '../../expr/nodes/window-call-node.js';
@@ -103,6 +104,8 @@ function windowColumn(call: WindowCallNode, resultType: DataType, inputs: InputC
       return frameSum(arg(0), resultType, frame(), rows, name);
     case 'avg':
       return frameAvg(arg(0), resultType, frame(), rows, name);
+    default:
+      return assertNever(call.fn, 'window function');
   }
 }
 

@@ -255,6 +255,19 @@ describe('evaluateWindows: types, exactness and edges', () => {
     expect(avg).toEqual(['0.016667', '0.016667', '0.016667', '0.016667']);
   });
 
+  it('averages decimals beyond 2^53 exactly, and compares int64 RANGE keys beyond 2^53 exactly', () => {
+    const s = schemaOf([
+      { name: 'big', type: types.decimal(38, 2), nullable: false },
+      { name: 'key', type: types.int64, nullable: false },
+    ]);
+    const e32 = 10n ** 32n;
+    const k = 2n ** 60n;
+    const rows: Cell[][] = [[e32 + 1n, k], [e32, k + 1n], [e32 + 2n, k + 5n]];
+    const [avg, n] = windows(s, batchesOf(s, rows, [1]), ['avg(big) OVER (ORDER BY key ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)', 'count(*) OVER (ORDER BY key RANGE BETWEEN 1 PRECEDING AND CURRENT ROW)']);
+    expect(avg).toEqual(Array(3).fill(`1${'0'.repeat(30)}.010000`));
+    expect(n).toEqual([1n, 2n, 1n]);
+  });
+
   it('removes NaN and infinities from sliding double sums without a trace', () => {
     const s = schemaOf([{ name: 'w', type: types.float64, nullable: true }]);
     const [sum] = windows(s, batchesOf(s, [[1.5], [Number.NaN], [Infinity], [2], [-Infinity], [1e308], [1e308], [-1e308], [0.25]]), [
