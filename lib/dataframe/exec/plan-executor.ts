@@ -170,6 +170,7 @@ class PlanRun {
       }),
       ...(this.ctx.signal === undefined ? {} : { signal: this.ctx.signal }),
       ...(this.ctx.progress === undefined ? {} : { progress: this.ctx.progress }),
+      label: `stage ${stageNumber} ${{ collect: 'result', shuffle: 'shuffle write', sample: 'sample sort keys' }[output.kind]}`,
       ...(scan === undefined ? {} : { explainDeath: (index: number) => scanTaskDecodeError(scanTaskSpec(scan, scan.tasks[index]!)) }),
     });
     if (this.ctx.metrics !== undefined) {

@@ -3,8 +3,8 @@
 
 /** What the task scheduler reports to; {@link ProgressReporter} draws it, tests may record it. */
 export interface ProgressSink {
-  /** A run of `totalTasks` tasks begins. */
-  start(totalTasks: number): void;
+  /** A run of `totalTasks` tasks begins; `label` names it (e.g. "stage 2/3 shuffle map"), replacing the reporter's own. */
+  start(totalTasks: number, label?: string): void;
   /** One task finished, having processed `rows` rows. */
   taskDone(rows: number): void;
   /** The run ended (done, failed or cancelled); a bar removes itself. */
@@ -86,7 +86,7 @@ export function renderProgressLine(state: ProgressState, width: number): string 
 export class ProgressReporter implements ProgressSink {
   private readonly stream: ProgressStream;
   private readonly enabled: boolean;
-  private readonly stage: string | undefined;
+  private stage: string | undefined;
   private readonly now: () => number;
   private total = 0;
   private done = 0;
@@ -103,7 +103,8 @@ export class ProgressReporter implements ProgressSink {
     this.now = options.now ?? (() => performance.now());
   }
 
-  start(totalTasks: number): void {
+  start(totalTasks: number, label?: string): void {
+    if (label !== undefined) this.stage = label;
     this.total = totalTasks;
     this.done = 0;
     this.rows = 0;

@@ -43,6 +43,8 @@ export interface RunTasksOptions<R> {
   /** Attempts per task when its worker dies (a thrown error is never retried). Default 4. */
   readonly maxAttempts?: number;
   readonly progress?: ProgressSink;
+  /** Names the run on the progress bar, e.g. "stage 2 shuffle map". */
+  readonly label?: string;
   /**
    * Runs when the run ends early (cancelled or failed), after every running attempt has stopped and its
    * thread has exited: the caller removes scratch files here. Its own errors do not replace the run's error.
@@ -166,7 +168,7 @@ export async function runTasks<R>(pool: WorkerPool, tasks: readonly TaskSpec[], 
     }
   };
 
-  options.progress?.start(tasks.length);
+  options.progress?.start(tasks.length, options.label);
   try {
     const retryQueue: Attempt[] = [];
     const running = new Set<Promise<unknown>>();
