@@ -7,7 +7,7 @@ import { ParquetFileWriter } from '../io/parquet/parquet-writer.js';
 import type { ParquetCodec } from '../io/parquet/parquet-writer.js';
 import { writeReport } from '../report/report-writer.js';
 import type { DataFrame } from './dataframe.js';
-import { arrowSchemaOf } from './dataframe.js';
+import { schemaToArrow } from './types/arrow-type.js';
 
 /** What a write produced. */
 export interface WriteResult {
@@ -27,7 +27,7 @@ export class DataFrameWriter {
     const batches = await this.df.execute();
     const fs = fileSystemFor(target);
     const rows = await commitDirectory(target, async (tmp) => {
-      const writer = await ParquetFileWriter.open(fs.join(tmp, 'part-00000.parquet'), arrowSchemaOf(this.df.schema), {
+      const writer = await ParquetFileWriter.open(fs.join(tmp, 'part-00000.parquet'), schemaToArrow(this.df.schema), {
         ...(options.codec === undefined ? {} : { codec: options.codec }),
         ...(options.rowGroupRows === undefined ? {} : { maxRowGroupRows: options.rowGroupRows }),
         createdBy: 'paylake',

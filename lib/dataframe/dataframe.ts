@@ -2,7 +2,7 @@
 // and run nothing; actions (collect, count, countByValue, show, toArrow, write) optimize the plan, plan it
 // physically (pruning partitions and row groups) and run it on the session's worker pool.
 import type { Writable } from 'node:stream';
-import { Field as ArrowField, Schema as ArrowSchema, Table } from 'apache-arrow';
+import { Table } from 'apache-arrow';
 import type { RecordBatch } from 'apache-arrow';
 import { PaylakeError } from '../errors/paylake-error.js';
 import { formatterFor } from '../report/value-formatter.js';
@@ -23,7 +23,7 @@ import type { LogicalPlan } from './plan/logical-plan.js';
 import { aggregate, filter, limit, project, sort, union, withColumn } from './plan/plan-builder.js';
 import type { ExprInput } from './plan/plan-builder.js';
 import { deduplicate, join, parseJoinType } from './plan/join-builder.js';
-import { toArrowType } from './types/arrow-type.js';
+import { schemaToArrow } from './types/arrow-type.js';
 import type { Schema } from './types/schema.js';
 import { fieldIndex } from './types/schema.js';
 import type { Session } from './session.js';
@@ -171,7 +171,7 @@ export class DataFrame {
   /** The result as an Arrow table (exact values: int64 as bigint, decimals as Decimal128). */
   async toArrow(): Promise<Table> {
     const batches = await this.execute();
-    return batches.length > 0 ? new Table(batches) : new Table(arrowSchemaOf(this.schema));
+    return batches.length > 0 ? new Table(batches) : new Table(schemaToArrow(this.schema));
   }
 
   /** Every row, with values as in the JSON output contract (int64 beyond 2^53 and decimals as strings). */
@@ -269,11 +269,6 @@ export class GroupedData {
   count(): DataFrame {
     return this.agg('count(*) AS count');
   }
-}
-
-/** The Arrow schema of results of an engine schema. */
-export function arrowSchemaOf(schema: Schema): ArrowSchema {
-  return new ArrowSchema(schema.fields.map((f) => new ArrowField(f.name, toArrowType(f.type), f.nullable)));
 }
 
 function rowsOf(batches: readonly RecordBatch[], schema: Schema): Row[] {

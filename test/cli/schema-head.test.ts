@@ -1,6 +1,6 @@
 // `paylake schema` and `paylake head` as a user runs them, on public corpus files and a CSV with a bad row.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,11 +58,15 @@ describe('paylake head', () => {
 
   it('reads CSV with exact int64 and keeps money numeric', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paylake-head-'));
-    const file = join(dir, 'settlement.csv');
-    writeFileSync(file, 'psp_reference,gross_amount_minor,note\ntx1,9007199254740993,=SUM(A1)\ntx2,-1250,ok\n');
-    const r = paylake('head', file, '--format', 'csv');
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe("psp_reference,gross_amount_minor,note\r\ntx1,9007199254740993,'=SUM(A1)\r\ntx2,-1250,ok\r\n");
+    try {
+      const file = join(dir, 'settlement.csv');
+      writeFileSync(file, 'psp_reference,gross_amount_minor,note\ntx1,9007199254740993,=SUM(A1)\ntx2,-1250,ok\n');
+      const r = paylake('head', file, '--format', 'csv');
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toBe("psp_reference,gross_amount_minor,note\r\ntx1,9007199254740993,'=SUM(A1)\r\ntx2,-1250,ok\r\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('rejects a negative row count as a usage error', () => {

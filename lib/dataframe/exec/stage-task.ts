@@ -4,7 +4,7 @@
 // copied), into one map-output file with a byte range per exchange partition, or, before a range exchange,
 // as a sample of the sort keys.
 import { mkdirSync, rmSync } from 'node:fs';
-import { Field as ArrowField, RecordBatch, Schema as ArrowSchema, Table, tableToIPC } from 'apache-arrow';
+import { RecordBatch, Table, tableToIPC } from 'apache-arrow';
 import type { TaskContext } from '../../../workers/protocol.js';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { assertNever } from '../assert-never.js';
@@ -17,7 +17,7 @@ import type { FileScanExec, FileScanTask } from '../physical/nodes/file-scan-exe
 import type { StageInputExec } from '../physical/nodes/stage-input-exec.js';
 import { compilePredicate, takeRows } from '../physical/expr-eval/selection.js';
 import { takePartitionRows } from './exchange/take-partition-rows.js';
-import { toArrowType } from '../types/arrow-type.js';
+import { schemaToArrow } from '../types/arrow-type.js';
 import type { Schema } from '../types/schema.js';
 import { hashPartitioner } from './exchange/hash-partitioner.js';
 import { injectFault } from './fault-injection.js';
@@ -166,7 +166,7 @@ export async function runStageTask(payload: StageTaskPayload, ctx: TaskContext):
     switch (output.kind) {
       case 'collect': {
         const batches = conformOrFail(await collect());
-        const ipc = tableToIPC(batches.length > 0 ? new Table(batches) : new Table(emptySchema(payload.plan.schema)), 'stream');
+        const ipc = tableToIPC(batches.length > 0 ? new Table(batches) : new Table(schemaToArrow(payload.plan.schema)), 'stream');
         ctx.transfer(ipc.buffer as ArrayBuffer);
         return { ipc, mapOutput: null, rejects, spilledBytes: spilledBytes(split, sortSpilled) };
       }
@@ -309,6 +309,3 @@ function conformOrFail(batches: RecordBatch[]): RecordBatch[] {
   return conformed;
 }
 
-function emptySchema(schema: Schema): ArrowSchema {
-  return new ArrowSchema(schema.fields.map((f) => new ArrowField(f.name, toArrowType(f.type), f.nullable)));
-}

@@ -103,7 +103,7 @@ function projectOverWindows(input: LogicalPlan, exprs: readonly Expr[], calls: r
   let plan = input;
   for (const group of groupWindowCalls(calls)) {
     const analysed = group.map((c) => analyzeExpr(c, input.schema, { allowWindows: true }));
-    const fields = analysed.map((a) => ({ name: `${WINDOW_COLUMN_PREFIX}${columnOf.size}`, type: a.type, nullable: a.nullable }));
+    const fields = analysed.map((a, i) => ({ name: `${WINDOW_COLUMN_PREFIX}${columnOf.size + i}`, type: a.type, nullable: a.nullable }));
     group.forEach((c, i) => columnOf.set(displayExpr(c), fields[i]!.name));
     const windows = analysed.map((a, i) => AliasNode.create(a.expr, fields[i]!.name));
     plan = WindowNode.create(plan, windows, schemaOf([...plan.schema.fields, ...fields]));

@@ -1,9 +1,9 @@
 // Maps between the engine's logical types and Arrow's physical types, at the edges of the engine
 // (scans in, results out). Types the engine cannot compute on are named in the error.
 import {
-  Binary, Bool, DateDay, Decimal, Float64, Int32, Int64, Null, TimestampMicrosecond, Type, Utf8,
+  Binary, Bool, DateDay, Decimal, Field as ArrowField, Float64, Int32, Int64, Null, Schema as ArrowSchema, TimestampMicrosecond, Type, Utf8,
 } from 'apache-arrow';
-import type { DataType as ArrowType, Schema as ArrowSchema } from 'apache-arrow';
+import type { DataType as ArrowType } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import { types } from './data-type.js';
 import type { DataType } from './data-type.js';
@@ -128,6 +128,11 @@ export function fromArrowType(t: ArrowType, column: string): DataType {
     case Type.NONE:
       return unsupported('is unknown');
   }
+}
+
+/** The Arrow schema of an engine schema: each column in its engine representation (toArrowType). */
+export function schemaToArrow(schema: Schema): ArrowSchema {
+  return new ArrowSchema(schema.fields.map((f) => new ArrowField(f.name, toArrowType(f.type), f.nullable)));
 }
 
 /** The engine schema of an Arrow schema (every column must be of a type the engine computes on). */

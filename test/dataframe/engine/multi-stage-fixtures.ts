@@ -188,3 +188,81 @@ export function expectSameRows(label: string, ours: readonly Row[], theirs: read
   const bad = a.findIndex((row, i) => Object.keys(row).some((k) => !sameCell(row[k], b[i]![k])));
   if (bad >= 0) expect(a[bad], `${label}: row ${bad} of ${a.length}`).toEqual(b[bad]);
 }
+
+/** Rows of the card payments table `pay` (window and spill tests). */
+export const PAY_ROWS = 60_000;
+/** Its dt= partitions, one third of the rows each. */
+export const PAY_DAYS = ['2026-11-01', '2026-11-02', '2026-11-03'] as const;
+/** The card that holds half of the payments. */
+export const SKEWED_CARD = 'c0007';
+
+/**
+ * Card payments as a DuckDB SELECT over `rows` rows. `id` is unique and rises with file order. `card` is
+ * skewed (every even row is SKEWED_CARD, the rest spread over 151 cards c0000..c0150) with NULLs; `ts` (a UTC
+ * timestamp inside the row's dt) sits on 5-minute marks for a quarter of the rows and up to 200 s past
+ * one for the rest, so there are ties and rows exactly 10 minutes apart in every busy card, and NULLs;
+ * `mcc` a low-cardinality int key; `amt`, `fee` (DECIMAL(10,2)), `f` (a double that sums exactly), `s`
+ * and `day` (a date) are values with NULLs.
+ */
+function paySelect(rows: number): string {
+  return `
+  SELECT
+    i::BIGINT AS id,
+    (DATE '${PAY_DAYS[0]}' + (i * ${PAY_DAYS.length} // ${rows})::INTEGER) AS dt,
+    CASE WHEN i % 53 = 1 THEN NULL WHEN i % 2 = 0 THEN '${SKEWED_CARD}' ELSE 'c' || lpad(((i * 7919) % 151)::VARCHAR, 4, '0') END AS card,
+    CASE WHEN i % 47 = 3 THEN NULL
+         ELSE (DATE '${PAY_DAYS[0]}' + (i * ${PAY_DAYS.length} // ${rows})::INTEGER)::TIMESTAMPTZ
+              + to_minutes((((i * 37) % 288) * 5)::BIGINT)
+              + to_seconds((CASE WHEN i % 4 = 0 THEN 0 ELSE (i % 11) * 20 END)::BIGINT) END AS ts,
+    CASE WHEN i % 19 = 0 THEN NULL ELSE ((i * 13) % 40)::INTEGER END AS mcc,
+    CASE WHEN i % 29 = 0 THEN NULL ELSE ((i * 7919) % 100001 - 20000)::BIGINT END AS amt,
+    CASE WHEN i % 31 = 0 THEN NULL ELSE (((i * 13) % 40000)::DECIMAL(10,2) / 100)::DECIMAL(10,2) END AS fee,
+    CASE WHEN i % 23 = 0 THEN NULL ELSE (((i * 37) % 1000) * 0.25 - 100)::DOUBLE END AS f,
+    CASE WHEN i % 11 = 0 THEN NULL ELSE ['ok', 'declined', 'ok', 'refund', 'chargeback', 'ok'][(i % 6) + 1] END AS s,
+    CASE WHEN i % 13 = 0 THEN NULL ELSE DATE '2026-10-01' + ((i * 7) % 45)::INTEGER END AS day
+  FROM range(${rows}) t(i)`;
+}
+
+/** Cards: 0..599 (the payments use 0..150) with a region (NULL for some), a duplicate for cards ≡ 5 mod 100, a NULL card, unmatched cards. */
+const CARDS_SELECT = `
+  SELECT 'c' || lpad(c::VARCHAR, 4, '0') AS c_card, CASE WHEN c % 17 = 3 THEN NULL ELSE 'r' || (c % 7)::VARCHAR END AS c_region, copy AS c_copy
+  FROM (
+    SELECT i AS c, 0 AS copy FROM range(600) t(i)
+    UNION ALL SELECT i, 1 FROM range(600) t(i) WHERE i % 100 = 5
+    UNION ALL SELECT i, 0 FROM range(9000, 9010) t(i)
+  )
+  UNION ALL SELECT NULL, 'r0', 0`;
+
+/** Where writePayments put its tables. */
+export interface PaymentTables {
+  /** `rows` payments: dt= partitions, two files each, 2048-row row groups. */
+  readonly pay: string;
+  /** The cards dimension, one file. */
+  readonly cards: string;
+}
+
+/**
+ * Writes the payments (`rows` of them) and cards tables under `data.root/<name>` and `data.root/<name>-cards`,
+ * and creates DuckDB views `<name>` and `<name>_cards` over them.
+ */
+export async function writePayments(data: MultiStageDatasets, name = 'pay', rows = PAY_ROWS): Promise<PaymentTables> {
+  const { duck } = data;
+  const select = paySelect(rows);
+  const pay = path.join(data.root, name);
+  const perDay = rows / PAY_DAYS.length;
+  for (const [half, where] of [
+    ['a', `id % ${perDay} < ${perDay / 2}`],
+    ['b', `id % ${perDay} >= ${perDay / 2}`],
+  ] as const) {
+    await duck.run(
+      `COPY (SELECT * FROM (${select}) WHERE ${where} ORDER BY id) TO ${sqlString(pay)} ` +
+        `(FORMAT parquet, ROW_GROUP_SIZE 2048, PARTITION_BY (dt), FILENAME_PATTERN 'part-${half}-{i}', OVERWRITE_OR_IGNORE)`,
+    );
+  }
+  const cards = path.join(data.root, `${name}-cards`);
+  await mkdir(cards, { recursive: true });
+  await duck.run(`COPY (${CARDS_SELECT}) TO ${sqlString(path.join(cards, 'part-0.parquet'))} (FORMAT parquet)`);
+  await duck.run(`CREATE VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(`${pay}/**/*.parquet`)}, hive_partitioning = true)`);
+  await duck.run(`CREATE VIEW ${name}_cards AS SELECT * FROM read_parquet(${sqlString(`${cards}/*.parquet`)})`);
+  return { pay, cards };
+}

@@ -270,9 +270,13 @@ function withDictionaryIds(batch: RecordBatch, schema: ArrowSchema): RecordBatch
   return new RecordBatch(relabelled, batch.data.clone(new Struct(relabelled.fields), undefined, undefined, undefined, undefined, children));
 }
 
-/** Whether two Arrow schemas have the same fields (names, nullability, types); not a type guard. */
+/**
+ * Whether two Arrow schemas have the same fields (names, nullability, types), checked both ways: Arrow's
+ * comparison is one-directional (a generic Int_ "equals" an Int64 but not the reverse), and its stream
+ * writer, seeing a difference, silently ends the stream and starts another inside the same file.
+ */
 function sameSchema(a: ArrowSchema, b: ArrowSchema): boolean {
-  return util.compareSchemas(a, b);
+  return util.compareSchemas(a, b) && util.compareSchemas(b, a);
 }
 
 function ioError(what: string, cause: unknown): PaylakeError {

@@ -10,11 +10,11 @@
 // Build-side match flags: without a condition a key match is a match, so one flag per distinct key is
 // enough (and marking costs O(1) per probe row, however many rows the key has); with a condition each
 // build row has its own flag.
-import { Field, makeData, RecordBatch, Schema as ArrowSchema, Struct } from 'apache-arrow';
+import { makeData, RecordBatch, Schema as ArrowSchema, Struct } from 'apache-arrow';
 import { PaylakeError } from '../../../errors/paylake-error.js';
 import { displayExpr } from '../../expr/display-expr.js';
 import { sameType, typeName } from '../../types/data-type.js';
-import { toArrowType } from '../../types/arrow-type.js';
+import { schemaToArrow } from '../../types/arrow-type.js';
 import type { Field as PaylakeField, Schema } from '../../types/schema.js';
 import { schemaOf } from '../../types/schema.js';
 import { columnToData } from '../expr-eval/arrow-column.js';
@@ -321,7 +321,7 @@ export class HashJoiner {
       const show = (fs: readonly PaylakeField[]): string => fs.map((f) => `${f.name} ${typeName(f.type)}`).join(', ');
       throw new PaylakeError('INTERNAL', `hash join (${this.spec.type}): output schema (${show(out)}) does not match the joined columns (${show(inputs)}); please report this`);
     }
-    return new ArrowSchema(out.map((f) => new Field(f.name, toArrowType(f.type), f.nullable)));
+    return schemaToArrow(this.spec.output);
   }
 }
 

@@ -270,3 +270,22 @@ describe('reading a large spill file', () => {
     removeSpillFile(path);
   });
 });
+
+describe('SpillFileWriter with equivalent schemas of different Arrow classes', () => {
+  it('keeps one stream when a batch typed Int64 follows one typed Int_ (as read back from IPC)', async () => {
+    const { RecordBatch: Batch, Int: IntType, Int64: Int64Type, vectorFromArray: vec } = await import('apache-arrow');
+    const dir = mkdtempSync(join(tmpdir(), 'paylake-spill-classes-'));
+    try {
+      const file = join(dir, 'x.arrow');
+      const w = new SpillFileWriter(file);
+      w.write(new Batch({ x: vec([1n, 2n], new IntType(true, 64)).data[0]! }));
+      w.write(new Batch({ x: vec([3n, 4n, 5n], new Int64Type()).data[0]! }));
+      w.close();
+      let rows = 0;
+      for await (const b of readSpillFile(file)) rows += b.numRows;
+      expect(rows).toBe(5);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
