@@ -1,6 +1,7 @@
-// Engine queries Q1–Q3 on the generated transaction log: paylake against DuckDB (2 threads), nodejs-polars,
-// arquero (fed by parquet-wasm) and a plain parquet-wasm + apache-arrow loop, each run whole-process in a fresh
-// child (cold start, Node startup included, as a user's CLI call would be), with the answers cross-checked.
+// Engine queries Q1–Q3 on the generated transaction log: paylake (the DataFrame API, and as `paylake-sql` the
+// DuckDB query text through session.sql) against DuckDB (2 threads), nodejs-polars, arquero (fed by
+// parquet-wasm) and a plain parquet-wasm + apache-arrow loop, each run whole-process in a fresh child (cold
+// start, Node startup included, as a user's CLI call would be), with the answers cross-checked.
 //
 // Usage:
 //   node dist/bench/engine-queries.bench.js [--data DIR] [--rows N] [--runs K] [--engines a,b] [--queries q1,q2]
@@ -19,7 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const ENGINES = ['duckdb', 'paylake', 'polars', 'arrow-loop', 'arquero'] as const;
+const ENGINES = ['duckdb', 'paylake', 'paylake-sql', 'polars', 'arrow-loop', 'arquero'] as const;
 type Engine = (typeof ENGINES)[number];
 const QUERIES = ['q1', 'q2', 'q3'] as const;
 type Query = (typeof QUERIES)[number];
@@ -136,20 +137,25 @@ type Runner = (files: string[], dir: string, query: Query) => Promise<Answer>;
 
 const Q2_WHERE = "status = 'APPROVED' AND amount_minor > 10000";
 
+/** The queries as SQL text over `from` (a table name or a table function), as DuckDB and paylake sql run them. */
+function querySql(query: Query, from: string): string {
+  const sql: Record<Query, string> = {
+    q1: `SELECT status, count(*) AS n FROM ${from} GROUP BY status`,
+    q2: `SELECT merchant_id, sum(amount_minor) AS gross, count(*) AS n FROM ${from} WHERE ${Q2_WHERE} GROUP BY merchant_id`,
+    q3: `SELECT merchant_id, currency, event_type, sum(amount_minor) AS s, min(amount_minor) AS mn, max(amount_minor) AS mx,
+                avg(amount_minor) AS av, count(DISTINCT card_token) AS dc
+         FROM ${from} GROUP BY merchant_id, currency, event_type`,
+  };
+  return sql[query];
+}
+
 const runners: Record<Engine, Runner> = {
   async duckdb(files, _dir, query) {
     const { DuckDBInstance } = await import('@duckdb/node-api');
     const db = await DuckDBInstance.create(':memory:', { threads: '2' });
     const con = await db.connect();
     const src = `read_parquet([${files.map((f) => `'${f.replaceAll("'", "''")}'`).join(', ')}])`;
-    const sql: Record<Query, string> = {
-      q1: `SELECT status, count(*) AS n FROM ${src} GROUP BY status`,
-      q2: `SELECT merchant_id, sum(amount_minor) AS gross, count(*) AS n FROM ${src} WHERE ${Q2_WHERE} GROUP BY merchant_id`,
-      q3: `SELECT merchant_id, currency, event_type, sum(amount_minor) AS s, min(amount_minor) AS mn, max(amount_minor) AS mx,
-                  avg(amount_minor) AS av, count(DISTINCT card_token) AS dc
-           FROM ${src} GROUP BY merchant_id, currency, event_type`,
-    };
-    const reader = await con.runAndReadAll(sql[query]);
+    const reader = await con.runAndReadAll(querySql(query, src));
     const rows = reader.getRowObjects();
     con.closeSync();
     return normalise(query, rows);
@@ -172,6 +178,18 @@ const runners: Record<Engine, Runner> = {
         .agg('sum(amount_minor) AS s', 'min(amount_minor) AS mn', 'max(amount_minor) AS mx', 'avg(amount_minor) AS av', 'count(DISTINCT card_token) AS dc')
         .collect();
       return normalise(query, rows);
+    } finally {
+      await s.close();
+    }
+  },
+
+  // The SQL path: DuckDB's query text, parsed and planned by paylake sql, on the same engine as the API.
+  async 'paylake-sql'(_files, dir, query) {
+    const { Session } = await import('../lib/dataframe/index.js');
+    const s = new Session({ workers: 2, progress: false });
+    try {
+      s.registerTable('tx', await s.readParquet(dir));
+      return normalise(query, await (await s.sql(querySql(query, 'tx'))).collect());
     } finally {
       await s.close();
     }

@@ -1,5 +1,5 @@
 // Builds the yargs parser from the command modules and maps failures to exit codes:
-// 0 success, 2 usage error, 130 cancelled by Ctrl-C (128 + SIGINT, as shells report it), 1 any other
+// 0 success, 2 usage error, 130 cancelled by Ctrl-C or SIGTERM (128 + SIGINT, as shells report it), 1 any other
 // failure; one line on stderr, the stack only with --verbose.
 import yargs from 'yargs';
 import { PaylakeError, isPaylakeError, messageOf } from '../errors/paylake-error.js';

@@ -24,7 +24,6 @@ export class DataFrameWriter {
    * @example await df.write.parquet('out/by-merchant', { codec: 'ZSTD' })
    */
   async parquet(target: string, options: { codec?: ParquetCodec; rowGroupRows?: number } = {}): Promise<WriteResult> {
-    const batches = await this.df.execute();
     const fs = fileSystemFor(target);
     const rows = await commitDirectory(target, async (tmp) => {
       const writer = await ParquetFileWriter.open(fs.join(tmp, 'part-00000.parquet'), schemaToArrow(this.df.schema), {
@@ -32,15 +31,20 @@ export class DataFrameWriter {
         ...(options.rowGroupRows === undefined ? {} : { maxRowGroupRows: options.rowGroupRows }),
         createdBy: 'paylake',
       });
+      // Rows stream from the run into the file; nothing is published unless the whole run succeeds.
+      let written = 0;
       try {
-        for (const b of batches) await writer.write(b);
+        await this.df.forEachBatch(async (b) => {
+          await writer.write(b);
+          written += b.numRows;
+        });
         await writer.close();
       } catch (e) {
         await writer.abort();
         throw e;
       }
       await fs.writeFile(fs.join(tmp, '_SUCCESS'), '');
-      return batches.reduce((s, b) => s + b.numRows, 0);
+      return written;
     });
     return { path: target, rows };
   }

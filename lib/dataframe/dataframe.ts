@@ -8,7 +8,7 @@ import { PaylakeError } from '../errors/paylake-error.js';
 import { formatterFor } from '../report/value-formatter.js';
 import type { JsonValue } from '../report/value-formatter.js';
 import { writeReport } from '../report/report-writer.js';
-import { executePlan } from './exec/plan-executor.js';
+import { streamPlan } from './exec/plan-executor.js';
 import { ProgressReporter } from './exec/progress-reporter.js';
 import { AliasNode } from './expr/nodes/alias-node.js';
 import { ColumnNode } from './expr/nodes/column-node.js';
@@ -226,9 +226,20 @@ export class DataFrame {
 
   /** Runs the plan and returns its batches in a deterministic order. */
   async execute(): Promise<RecordBatch[]> {
+    const out: RecordBatch[] = [];
+    await this.forEachBatch((b) => void out.push(b));
+    return out;
+  }
+
+  /**
+   * Runs the plan and hands each result batch to `consume` as it arrives, in the same deterministic order as
+   * `collect`, holding one batch at a time (writers use it for results larger than memory).
+   * @example await df.forEachBatch((batch) => { rows += batch.numRows; })
+   */
+  async forEachBatch(consume: (batch: RecordBatch) => void | Promise<void>): Promise<void> {
     const { physical } = await this.plans();
     const progress = new ProgressReporter({ quiet: !this.session.progress });
-    return executePlan(physical, {
+    const ctx = {
       pool: this.session.workerPool(),
       progress,
       scratchDir: this.session.scratchDir,
@@ -237,7 +248,8 @@ export class DataFrame {
       ...(this.session.signal === undefined ? {} : { signal: this.session.signal }),
       metrics: this.session.beginRunMetrics(),
       ...(this.session.onRejects === undefined ? {} : { onRejects: this.session.onRejects }),
-    });
+    };
+    await streamPlan(physical, ctx, consume);
   }
 
   private async plans(): Promise<{ optimized: LogicalPlan; physical: PhysicalPlan }> {

@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import type { RecordBatch } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import type { PhysicalPlan } from '../physical/physical-plan.js';
 import { physicalInputs, withPhysicalInputs } from '../physical/physical-plan.js';
@@ -21,8 +20,8 @@ import { handlerRef } from './handler-ref.js';
 import { collectRejects } from './rejects-collector.js';
 import type { RejectsSummary } from './rejects-collector.js';
 import type { ProgressSink } from './progress-reporter.js';
-import { collectBatches, runOperators, unexpectedLeaf } from './run-operators.js';
-import type { OperatorContext } from './run-operators.js';
+import { runOperators, unexpectedLeaf } from './run-operators.js';
+import type { BatchSink, OperatorContext } from './run-operators.js';
 import { scanTaskDecodeError } from './scan-task-reader.js';
 import { SpillFileWriter } from './spill/spill-file.js';
 import { scanTaskSpec } from './stage-task.js';
@@ -67,13 +66,14 @@ export function newRunMetrics(): RunMetrics {
 const STAGE_TASK = handlerRef(new URL('./stage-task.js', import.meta.url), 'runStageTask');
 
 /**
- * The plan's result batches, in a deterministic order.
- * @example const batches = await executePlan(physical, { pool, scratchDir })
+ * Runs the plan and hands its result batches to `sink` as they come, in the same deterministic order, so
+ * a writer holds one batch at a time instead of the whole result.
+ * @example await streamPlan(physical, ctx, (b) => writer.write(b))
  */
-export async function executePlan(plan: PhysicalPlan, ctx: ExecutionContext): Promise<RecordBatch[]> {
+export async function streamPlan(plan: PhysicalPlan, ctx: ExecutionContext, sink: BatchSink): Promise<void> {
   const run = new PlanRun(ctx, path.join(ctx.scratchDir, `run-${process.pid}-${randomUUID()}`));
   try {
-    return await collectBatches(plan, run.coordinator());
+    await runOperators(plan, run.coordinator(), sink);
   } finally {
     await rm(run.dir, { recursive: true, force: true });
   }

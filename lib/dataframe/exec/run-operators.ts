@@ -98,7 +98,7 @@ export async function runOperators(plan: PhysicalPlan, ctx: OperatorContext, sin
 }
 
 /** Every output batch of `plan`, in order. */
-export async function collectBatches(plan: PhysicalPlan, ctx: OperatorContext): Promise<RecordBatch[]> {
+async function collectBatches(plan: PhysicalPlan, ctx: OperatorContext): Promise<RecordBatch[]> {
   const out: RecordBatch[] = [];
   await runOperators(plan, ctx, (b) => void out.push(b));
   return out;
