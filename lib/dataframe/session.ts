@@ -35,7 +35,10 @@ export interface SessionOptions {
   readonly workers?: number;
   /** Directory for shuffle and spill files; default a per-process directory under the OS temp dir. */
   readonly scratchDir?: string;
-  /** Memory budget, bytes or a size such as `2GB`; default 2GB. Bounds each worker's JavaScript heap. */
+  /**
+   * Memory budget, bytes or a size such as `2GB`; default 2GB. Bounds each worker's JavaScript heap, and
+   * each task gets memory / workers / 2 for exchange inputs and buffers and sort buffers before it spills.
+   */
   readonly memory?: number | string;
   /**
    * Partitions of every exchange (Spark's spark.sql.shuffle.partitions); default chosen per exchange from

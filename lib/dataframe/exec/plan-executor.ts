@@ -86,6 +86,8 @@ type MapOutput = readonly MapOutputFile[];
 class PlanRun {
   private readonly exchanges = new Map<number, Promise<readonly MapOutput[]>>();
   private readonly broadcasts = new Map<number, Promise<string>>();
+  /** Stages started so far; numbers them in messages, progress and fault injection. */
+  private stageCount = 0;
 
   constructor(
     private readonly ctx: ExecutionContext,
@@ -182,8 +184,6 @@ class PlanRun {
       if (summary.count > 0) this.ctx.onRejects?.(summary);
     }
   }
-
-  private stageCount = 0;
 
   /** The map outputs of an exchange (its input stage run once per run; a range exchange samples first). */
   private exchange(e: ExchangeExec): Promise<readonly MapOutput[]> {

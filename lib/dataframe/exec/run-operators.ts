@@ -155,15 +155,16 @@ async function deduplicate(plan: DeduplicateExec, ctx: OperatorContext, sink: Ba
       keys.map((k) => k.evaluateColumn(input, null)),
       b.numRows,
     );
-    const keep: number[] = [];
+    const keep = new Uint32Array(ids.length);
+    let kept = 0;
     for (let i = 0; i < ids.length; i++) {
       if (ids[i] === next) {
-        keep.push(i);
+        keep[kept++] = i;
         next++;
       }
     }
-    if (keep.length === 0) return;
-    return sink(keep.length === b.numRows ? b : takeRows(b, Uint32Array.from(keep)));
+    if (kept === 0) return;
+    return sink(kept === b.numRows ? b : takeRows(b, keep.subarray(0, kept)));
   });
 }
 

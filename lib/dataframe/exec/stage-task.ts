@@ -16,7 +16,7 @@ import type { Partitioning } from '../physical/nodes/exchange-exec.js';
 import type { FileScanExec, FileScanTask } from '../physical/nodes/file-scan-exec.js';
 import type { StageInputExec } from '../physical/nodes/stage-input-exec.js';
 import { compilePredicate, takeRows } from '../physical/expr-eval/selection.js';
-import { takePartitionRows } from './exchange/take-partition-rows.js';
+import { splitByPartition } from './exchange/take-partition-rows.js';
 import { schemaToArrow } from '../types/arrow-type.js';
 import type { Schema } from '../types/schema.js';
 import { hashPartitioner } from './exchange/hash-partitioner.js';
@@ -150,8 +150,8 @@ export async function runStageTask(payload: StageTaskPayload, ctx: TaskContext):
     },
   };
   const run = async (sink: BatchSink): Promise<void> => {
-    mkdirSync(spillDir, { recursive: true });
     if (parts === 1) return runOperators(payload.plan, { leaf: leafWith(shuffleRows), spill }, sink);
+    mkdirSync(spillDir, { recursive: true });
     split = await splitInputs(payload.plan, parts, spillDir, shuffleRows);
     const done = split;
     for (let k = 0; k < parts; k++) await runOperators(payload.plan, { leaf: leafWith((node) => subPartitionRows(done, node, k)), spill }, sink);
@@ -193,16 +193,21 @@ function spilledBytes(split: SplitInputs | null, sortSpilled: number): number {
 
 /** Streams the scan task's rows, filtered exactly, into `sink`; returns the rejects of a text file. */
 async function readScan(scan: FileScanExec, task: FileScanTask, rejectsFile: string | null, ctx: TaskContext, sink: BatchSink): Promise<RejectsCount | null> {
+  const filter = scanFilter(scan);
+  const emit = async (b: RecordBatch): Promise<void> => {
+    const kept = filter(b);
+    if (kept !== null) await sink(kept);
+  };
   if (scan.format === 'parquet' || scan.text === null) {
     const batches = await readScanTask(scanTaskSpec(scan, task));
     ctx.countRows(task.rows);
-    for (const b of applyScanFilters(scan, batches)) await sink(b);
+    for (const b of batches) await emit(b);
     return null;
   }
   let rows = 0;
-  const rejects = await readTextScanTask({ format: scan.format, uri: task.uri, readSchema: scan.readSchema, text: scan.text, rejectsFile }, async (b) => {
+  const rejects = await readTextScanTask({ format: scan.format, uri: task.uri, readSchema: scan.readSchema, text: scan.text, rejectsFile }, (b) => {
     rows += b.numRows;
-    for (const kept of applyScanFilters(scan, [b])) await sink(kept);
+    return emit(b);
   });
   ctx.countRows(rows + rejects.count);
   return rejects;
@@ -262,21 +267,11 @@ async function writeMapOutput(
     buffered = 0;
   };
   await run((batch) => {
-    const ids = partitionOf(batch);
-    // Counting sort of the rows by partition, keeping row order within each.
-    const starts = new Int32Array(p.partitions + 1);
-    for (const id of ids) starts[id + 1]!++;
-    for (let i = 0; i < p.partitions; i++) starts[i + 1]! += starts[i]!;
-    const order = new Uint32Array(ids.length);
-    const fill = starts.slice(0, p.partitions);
-    for (let i = 0; i < ids.length; i++) order[fill[ids[i]!]!++] = i;
-    for (let q = 0; q < p.partitions; q++) {
-      const n = starts[q + 1]! - starts[q]!;
-      if (n === 0) continue;
-      const part = n === batch.numRows ? batch : takePartitionRows(batch, order.subarray(starts[q]!, starts[q + 1]!));
+    splitByPartition(batch, partitionOf(batch), p.partitions).forEach((part, q) => {
+      if (part === undefined) return;
       buckets[q]!.push(part);
       buffered += recordBatchBytes(part);
-    }
+    });
     if (buffered > budgetBytes) flush();
   });
   if (files.length === 0 || buffered > 0) flush();
@@ -284,23 +279,21 @@ async function writeMapOutput(
 }
 
 /**
- * Applies the scan's filters exactly and keeps only the scan's output columns. Rows are selected on the
- * read columns but only the output columns are copied, so a column read just for a filter (often a
- * string) is never gathered.
+ * The scan's filters, compiled once per task: a batch's rows that pass them exactly, with only the scan's
+ * output columns (null when none pass). Rows are selected on the read columns but only the output columns
+ * are copied, so a column read just for a filter (often a string) is never gathered.
  */
-function applyScanFilters(scan: FileScanExec, batches: RecordBatch[]): RecordBatch[] {
+function scanFilter(scan: FileScanExec): (batch: RecordBatch) => RecordBatch | null {
   const keep = scan.columns.map((c) => scan.readColumns.indexOf(c));
   const narrow = keep.length !== scan.readColumns.length;
-  if (scan.filters.length === 0) return narrow ? batches.map((b) => b.selectAt(keep)) : batches;
+  const narrowed = (b: RecordBatch): RecordBatch => (narrow ? b.selectAt(keep) : b);
+  if (scan.filters.length === 0) return narrowed;
   const predicate = compilePredicate(scan.filters.reduce((acc, f) => BinaryNode.create('AND', acc, f)), scan.readSchema);
-  const out: RecordBatch[] = [];
-  for (const b of batches) {
+  return (b) => {
     const selection = predicate.select(b);
-    if (selection.length === 0) continue;
-    const narrowed = narrow ? b.selectAt(keep) : b;
-    out.push(selection.length === b.numRows ? narrowed : takeRows(narrowed, selection));
-  }
-  return out;
+    if (selection.length === 0) return null;
+    return selection.length === b.numRows ? narrowed(b) : takeRows(narrowed(b), selection);
+  };
 }
 
 function conformOrFail(batches: RecordBatch[]): RecordBatch[] {

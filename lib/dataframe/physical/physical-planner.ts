@@ -224,7 +224,9 @@ class Planner {
     }
     const partitions = this.ctx.shuffle.partitionsFor(bytes);
     const side = (p: Planned, keys: readonly Expr[]): PhysicalPlan => this.exchange(p.plan, { kind: 'hash', keys, partitions });
-    const buildSide = canBuildRight && (right.bytes <= left.bytes || !canBuildLeft) ? 'right' : right.bytes <= left.bytes ? 'right' : 'left';
+    // The smaller side is hashed; for LEFT, SEMI and ANTI joins the right side, whose unmatched rows are never
+    // output, so no match flags are kept.
+    const buildSide = right.bytes <= left.bytes || (canBuildRight && !canBuildLeft) ? 'right' : 'left';
     const why =
       threshold <= 0
         ? 'broadcast joins are off'

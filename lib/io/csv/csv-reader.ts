@@ -2,11 +2,11 @@
 // size, with a declared or inferred schema. Malformed records go to a rejects sink with their
 // physical line and reason and are counted; nothing is dropped silently.
 import type { TextDataReadOptions, TextDataReader, TextReadStats } from '../text-data-reader.js';
-import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
+import { Field, RecordBatch, Schema } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
 import type { FileSystem } from '../fs/file-system.js';
 import { fileSystemFor } from '../fs/resolve-file-system.js';
-import { CsvColumnBuilder } from './csv-column-builder.js';
+import { CsvBatchBuilder } from './csv-batch-builder.js';
 import { arrowTypeOf, csvColumnTypeName, parseCsvColumnType, type CsvColumnSpec, type CsvColumnType } from './csv-column-type.js';
 import { csvRecords, type CsvRecordEvent } from './csv-record-source.js';
 import type { CsvReject, CsvRejectReason } from './csv-rejects.js';
@@ -139,14 +139,7 @@ export async function openCsv(uri: string, options: CsvReadOptions = {}): Promis
   }
 
   async function* batches(): AsyncGenerator<RecordBatch> {
-    const builders = specs.map((spec) => new CsvColumnBuilder(spec));
-    let rows = 0;
-    const flush = (): RecordBatch => {
-      const children = builders.map((b) => b.finish());
-      const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
-      rows = 0;
-      return batch;
-    };
+    const out = new CsvBatchBuilder(schema, specs);
     let headerSeen = false;
     for await (const events of csvRecords(fs, uri, source)) {
       for (const event of events) {
@@ -167,12 +160,12 @@ export async function openCsv(uri: string, options: CsvReadOptions = {}): Promis
           await reject(event.line, row.reason, row.message, event.raw);
           continue;
         }
-        row.values.forEach((v, c) => builders[c]!.append(v));
+        out.append(row.values);
         stats.rowsRead++;
-        if (++rows >= source.batchSize) yield flush();
+        if (out.rows >= source.batchSize) yield out.finish();
       }
     }
-    if (rows > 0) yield flush();
+    if (out.rows > 0) yield out.finish();
   }
 
   return { uri, schema, columnTypes: typeNames, stats, batches };

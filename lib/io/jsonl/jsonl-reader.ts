@@ -2,9 +2,9 @@
 // record batches of bounded size, with a declared or inferred schema: the twin of csv-reader.ts, with
 // the same column types, value parsers, column builders and rejects. Bad lines are never dropped silently.
 import type { TextDataReadOptions, TextDataReader, TextReadStats } from '../text-data-reader.js';
-import { Field, RecordBatch, Schema, Struct, makeData } from 'apache-arrow';
+import { Field, RecordBatch, Schema } from 'apache-arrow';
 import { PaylakeError } from '../../errors/paylake-error.js';
-import { CsvColumnBuilder } from '../csv/csv-column-builder.js';
+import { CsvBatchBuilder } from '../csv/csv-batch-builder.js';
 import { arrowTypeOf, csvColumnTypeName, parseCsvColumnType, type CsvColumnSpec } from '../csv/csv-column-type.js';
 import { MAX_RAW_CHARS } from '../csv/csv-record-source.js';
 import { isValueError, type CsvValue } from '../csv/csv-value-parser.js';
@@ -134,14 +134,7 @@ export async function openJsonLines(uri: string, options: JsonLinesReadOptions =
   }
 
   async function* batches(): AsyncGenerator<RecordBatch> {
-    const builders = specs.map((spec) => new CsvColumnBuilder(spec));
-    let rows = 0;
-    const flush = (): RecordBatch => {
-      const children = builders.map((b) => b.finish());
-      const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
-      rows = 0;
-      return batch;
-    };
+    const out = new CsvBatchBuilder(schema, specs);
     for await (const events of jsonLines(fs, uri, { maxRecordBytes })) {
       for (const event of events) {
         const read = readLine(event);
@@ -158,12 +151,12 @@ export async function openJsonLines(uri: string, options: JsonLinesReadOptions =
           await reject(event.line, 'TYPE_MISMATCH', row, rawOf(event));
           continue;
         }
-        row.forEach((v, c) => builders[c]!.append(v));
+        out.append(row);
         stats.rowsRead++;
-        if (++rows >= batchSize) yield flush();
+        if (out.rows >= batchSize) yield out.finish();
       }
     }
-    if (rows > 0) yield flush();
+    if (out.rows > 0) yield out.finish();
   }
 
   return { uri, schema, columnTypes: typeNames, stats, batches };

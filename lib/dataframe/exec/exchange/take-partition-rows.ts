@@ -1,4 +1,5 @@
-// Picks rows of a batch for one exchange partition. Rows are flat columns, except partial aggregation
+// Picks rows of a batch for exchange partitions: splits a batch by partition id (a counting sort that keeps
+// row order within each partition), and takes rows. Rows are flat columns, except partial aggregation
 // states, where count(DISTINCT) keeps each group's values as a List of a flat type: its rows are taken
 // by rebuilding the offsets and taking the child's value range of each picked row.
 import { Field, List, RecordBatch, Schema as ArrowSchema, Struct, makeData } from 'apache-arrow';
@@ -7,6 +8,26 @@ import { columnFromData, columnToData } from '../../physical/expr-eval/arrow-col
 import { takeColumn } from '../../physical/expr-eval/take-column.js';
 import { takeRows } from '../../physical/expr-eval/selection.js';
 import { fromArrowType } from '../../types/arrow-type.js';
+
+/**
+ * The rows of `batch` by partition: entry q holds the rows whose id is q, in row order, or is undefined
+ * when there are none; `ids[i]` is row i's partition in [0, partitions).
+ * @example splitByPartition(batch, hashPartitioner(keys, schema, 8)(batch), 8)
+ */
+export function splitByPartition(batch: RecordBatch, ids: Int32Array, partitions: number): (RecordBatch | undefined)[] {
+  const starts = new Int32Array(partitions + 1);
+  for (const id of ids) starts[id + 1]!++;
+  for (let q = 0; q < partitions; q++) starts[q + 1]! += starts[q]!;
+  const order = new Uint32Array(ids.length);
+  const fill = starts.slice(0, partitions);
+  for (let i = 0; i < ids.length; i++) order[fill[ids[i]!]!++] = i;
+  const out = new Array<RecordBatch | undefined>(partitions);
+  for (let q = 0; q < partitions; q++) {
+    const n = starts[q + 1]! - starts[q]!;
+    if (n > 0) out[q] = n === batch.numRows ? batch : takePartitionRows(batch, order.subarray(starts[q]!, starts[q + 1]!));
+  }
+  return out;
+}
 
 /** The rows `selection` of `batch`, in that order; List columns of flat values are supported. */
 export function takePartitionRows(batch: RecordBatch, selection: Uint32Array): RecordBatch {

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { RecordBatch } from 'apache-arrow';
 import { hashPartitioner, SPILL_SEED } from '../exchange/hash-partitioner.js';
-import { takePartitionRows } from '../exchange/take-partition-rows.js';
+import { splitByPartition } from '../exchange/take-partition-rows.js';
 import type { PhysicalPlan } from '../../physical/physical-plan.js';
 import type { StageInputExec } from '../../physical/nodes/stage-input-exec.js';
 import { physicalInputs } from '../../physical/physical-plan.js';
@@ -65,11 +65,8 @@ export async function splitInputs(plan: PhysicalPlan, count: number, dir: string
       files.set(input.id, written);
       try {
         for await (const batch of rows(input)) {
-          const ids = partitionOf(batch);
-          const picks: number[][] = Array.from({ length: count }, () => []);
-          for (let i = 0; i < ids.length; i++) picks[ids[i]!]!.push(i);
-          picks.forEach((p, k) => {
-            if (p.length > 0) parts[k]!.write(p.length === batch.numRows ? batch : takePartitionRows(batch, Uint32Array.from(p)));
+          splitByPartition(batch, partitionOf(batch), count).forEach((part, k) => {
+            if (part !== undefined) parts[k]!.write(part);
           });
         }
         parts.forEach((w, k) => {

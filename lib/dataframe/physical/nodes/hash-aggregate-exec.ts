@@ -1,5 +1,6 @@
 // Hash aggregation in two phases, as Spark's HashAggregate: `partial` builds per-group states inside each
-// task; `final` merges the partial states of all tasks and finishes them (sorted by key, deterministic).
+// task; `final` merges partial states and finishes them, sorted by key — per exchange partition for a
+// grouped aggregation (so partitions come in partition order), on the coordinator for a global one.
 import type { Expr } from '../../expr/expr.js';
 import type { Schema } from '../../types/schema.js';
 import type { PhysicalPlan } from '../physical-plan.js';

@@ -8,6 +8,7 @@
 // holds batches of that size, runs are first merged in groups (in run order, which keeps the sort
 // stable) until they fit — the same bound Spark's external sorter keeps with its per-spill read buffers.
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RecordBatch, Schema as ArrowSchema, Struct } from 'apache-arrow';
 import { PaylakeError } from '../../../errors/paylake-error.js';
@@ -28,7 +29,7 @@ import { gatherRows, sortBatches, sortOrder } from './sort-batches.js';
 
 /** Where a task may spill, and who is told how much it spilled. */
 export interface SpillContext {
-  /** A scratch directory the caller owns; the sorter creates and removes its files in it. */
+  /** A scratch directory the caller owns (created on the first spill); the sorter creates and removes its files in it. */
   readonly dir: string;
   /** Called with bytes each time something is spilled. */
   onSpill(bytes: number): void;
@@ -168,6 +169,8 @@ export class ExternalSorter {
   }
 
   private newRunPath(): string {
+    // Created on the first spill, so a sort that fits its budget touches no disk.
+    if (this.fileCount === 0) mkdirSync(this.spill.dir, { recursive: true });
     const path = join(this.spill.dir, `${this.fileStem}-${this.fileCount++}.arrow`);
     this.files.add(path);
     return path;

@@ -46,29 +46,17 @@ export function frameSum(arg: Column, resultType: DataType, bounds: FrameBounds,
   }
   const state = new RunningExactSum(arg);
   const n = rows.count;
-  const validity = newBitmap(n);
-  let nulls = 0;
   if (resultType.kind === 'decimal') {
     const words = new Uint32Array(4 * n);
     const limit = pow10Big(resultType.precision);
-    slideFrames(bounds, rows, state, (i) => {
-      if (state.count === 0) {
-        nulls++;
-        return;
-      }
-      setBit(validity, i);
+    const validity = slideNonEmpty(bounds, rows, state, (i) => {
       writeDecimalBigInt(words, i, checked(state.total(), limit, resultType, 'sum', what));
     });
-    return makeColumn(resultType, n, words, nulls > 0 ? validity : null);
+    return makeColumn(resultType, n, words, validity);
   }
   const out = new BigInt64Array(n);
   const w = int64Words(out);
-  slideFrames(bounds, rows, state, (i) => {
-    if (state.count === 0) {
-      nulls++;
-      return;
-    }
-    setBit(validity, i);
+  const validity = slideNonEmpty(bounds, rows, state, (i) => {
     const t = state.totalNumber();
     if (t === t) writeInt64Number(w, i, t);
     else {
@@ -77,7 +65,7 @@ export function frameSum(arg: Column, resultType: DataType, bounds: FrameBounds,
       out[i] = big;
     }
   });
-  return makeColumn(resultType, n, out, nulls > 0 ? validity : null);
+  return makeColumn(resultType, n, out, validity);
 }
 
 /** avg(x) per frame: double for int/bigint/double, decimalAvgType for decimals, with Spark 3.5's rounding. */
@@ -95,14 +83,7 @@ export function frameAvg(arg: Column, resultType: DataType, bounds: FrameBounds,
     const limit = pow10Big(resultType.precision);
     const scaleUp = 10 ** (resultType.scale - input.scale);
     const words = new Uint32Array(4 * n);
-    const validity = newBitmap(n);
-    let nulls = 0;
-    slideFrames(bounds, rows, state, (i) => {
-      if (state.count === 0) {
-        nulls++;
-        return;
-      }
-      setBit(validity, i);
+    const validity = slideNonEmpty(bounds, rows, state, (i) => {
       const t = state.totalNumber();
       const fast = t === t ? halfUpQuotient(t * scaleUp, state.count) : NaN;
       if (fast === fast && Math.abs(t) < 10 ** sumType.precision && Math.abs(fast) < 10 ** resultType.precision) {
@@ -113,7 +94,7 @@ export function frameAvg(arg: Column, resultType: DataType, bounds: FrameBounds,
       const sum = checked(state.total(), sumLimit, sumType, 'sum', what);
       writeDecimalBigInt(words, i, checked(sparkDecimalAverage(sum, BigInt(state.count), input), limit, resultType, 'average', what));
     });
-    return makeColumn(resultType, n, words, nulls > 0 ? validity : null);
+    return makeColumn(resultType, n, words, validity);
   }
   return floatResults(n, bounds, rows, state, () => {
     const t = state.totalNumber();
@@ -143,10 +124,12 @@ function halfUpQuotient(a: number, c: number): number {
   return a < 0 ? -q : q;
 }
 
-/** A double column of `value()` per row, NULL where the frame holds no value. */
-function floatResults(n: number, bounds: FrameBounds, rows: WindowRows, state: SlidingState & { readonly count: number }, value: () => number): Column {
-  const out = new Float64Array(n);
-  const validity = newBitmap(n);
+/**
+ * Slides the frames and calls `write(i)` for each row whose frame holds values; returns the result's
+ * validity (NULL where the frame holds none; null when no row is NULL).
+ */
+function slideNonEmpty(bounds: FrameBounds, rows: WindowRows, state: SlidingState & { readonly count: number }, write: (i: number) => void): Uint8Array | null {
+  const validity = newBitmap(rows.count);
   let nulls = 0;
   slideFrames(bounds, rows, state, (i) => {
     if (state.count === 0) {
@@ -154,9 +137,18 @@ function floatResults(n: number, bounds: FrameBounds, rows: WindowRows, state: S
       return;
     }
     setBit(validity, i);
+    write(i);
+  });
+  return nulls > 0 ? validity : null;
+}
+
+/** A double column of `value()` per row, NULL where the frame holds no value. */
+function floatResults(n: number, bounds: FrameBounds, rows: WindowRows, state: SlidingState & { readonly count: number }, value: () => number): Column {
+  const out = new Float64Array(n);
+  const validity = slideNonEmpty(bounds, rows, state, (i) => {
     out[i] = value();
   });
-  return makeColumn(types.float64, n, out, nulls > 0 ? validity : null);
+  return makeColumn(types.float64, n, out, validity);
 }
 
 function checked(v: bigint, limit: bigint, type: DecimalType, what: string, call: string): bigint {
